@@ -21,7 +21,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/.acci/', '/dist/'],
-  globalSetup: '<rootDir>/tests/harness/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/harness/global-teardown.ts',
+  globalSetup: '<rootDir>/tests/harness/global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/harness/global-teardown.mjs',
   testTimeout: 30000,
 };

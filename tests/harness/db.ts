@@ -34,7 +34,10 @@ export async function createTestDatabase(
   options: { migrated?: boolean } = {},
 ): Promise<TestDatabase> {
   const server = serviceUrl('postgres');
-  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   const name = `t_${slug}_${randomBytes(4).toString('hex')}`;
   const templates = templateNames(serviceUrl('runId'));
   const template = options.migrated === false ? templates.blank : templates.migrated;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.js';
@@ -47,6 +47,8 @@ async function postgres(state: HarnessState): Promise<string> {
   if (given !== undefined && given !== '') return databaseUrl(given, 'postgres');
 
   const dataDir = await mkdtemp(join(tmpdir(), 'acci-test-pg-'));
+  // As root the server runs as the OS user postgres, which must be able to enter the folder.
+  await chmod(dataDir, 0o755);
   const server = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'data'),
     port: await findFreePort(),

@@ -1,0 +1,2 @@
+DROP TABLE public.plugin_installations;
+DROP TABLE public.plugins;
