@@ -1,0 +1,32 @@
+/** The signed-in user, as the "login" mutation returns it. */
+export interface SessionUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  /** Hasura role names: "user", "tenant_admin" or "platform_admin". */
+  roles: readonly string[];
+}
+
+/** A signed-in session of the console. */
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  /** Lifetime of the access token in seconds, counted from sign-in. */
+  expiresIn: number;
+  /** The organisation as entered at sign-in: a tenant id or one of its domains. */
+  organisation: string;
+  user: SessionUser;
+}
+
+/** The Hasura roles the console sends in `X-Hasura-Role`. */
+export type RequestRole = 'tenant_admin' | 'user';
+
+/**
+ * Chooses the role for requests: "tenant_admin" when the user has it, otherwise "user".
+ * A "platform_admin" without "tenant_admin" is treated as "user" inside the tenant.
+ */
+export function requestRole(user: SessionUser): RequestRole {
+  return user.roles.includes('tenant_admin') ? 'tenant_admin' : 'user';
+}

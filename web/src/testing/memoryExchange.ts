@@ -1,0 +1,119 @@
+import { Kind } from 'graphql';
+import { type Exchange, makeErrorResult, makeResult, type Operation } from 'urql';
+import { filter, fromPromise, map, mergeMap, pipe, share, takeUntil } from 'wonka';
+
+/** The JSON body a GraphQL server returns. */
+export interface ServerResponse {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/**
+ * Produces the response to one operation. Returning a promise keeps the operation in flight
+ * until it settles. Throwing or rejecting turns into a network error.
+ */
+export type Responder = (request: RecordedRequest) => ServerResponse | Promise<ServerResponse>;
+
+/** An operation as the server would have received it. */
+export interface RecordedRequest {
+  operationName: string;
+  variables: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/**
+ * Creates an exchange that answers operations from `responders`, keyed by operation name, in
+ * place of `fetchExchange`. Every operation it receives is appended to `requests`.
+ */
+export function memoryExchange(responders: Record<string, Responder>): {
+  exchange: Exchange;
+  requests: RecordedRequest[];
+} {
+  const requests: RecordedRequest[] = [];
+
+  const exchange: Exchange = () => (operations$) => {
+    const shared$ = pipe(operations$, share);
+    const answer = (operation: Operation) => {
+      const request = recordRequest(operation);
+      requests.push(request);
+      const teardown$ = pipe(
+        shared$,
+        filter((next) => next.kind === 'teardown' && next.key === operation.key),
+      );
+
+      return pipe(
+        fromPromise(respond(responders, request)),
+        map((outcome) =>
+          outcome instanceof Error
+            ? makeErrorResult(operation, outcome)
+            : makeResult(operation, outcome),
+        ),
+        takeUntil(teardown$),
+      );
+    };
+
+    return pipe(
+      shared$,
+      filter((operation) => operation.kind === 'query' || operation.kind === 'mutation'),
+      mergeMap(answer),
+    );
+  };
+
+  return { exchange, requests };
+}
+
+async function respond(
+  responders: Record<string, Responder>,
+  request: RecordedRequest,
+): Promise<ServerResponse | Error> {
+  const responder = responders[request.operationName];
+  if (responder === undefined) {
+    return new Error(`memoryExchange has no responder for "${request.operationName}".`);
+  }
+
+  try {
+    return await responder(request);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function recordRequest(operation: Operation): RecordedRequest {
+  const { fetchOptions } = operation.context;
+  const options = typeof fetchOptions === 'function' ? fetchOptions() : fetchOptions;
+
+  return {
+    operationName: operationName(operation),
+    variables: { ...operation.variables },
+    headers: headersToRecord(options?.headers),
+  };
+}
+
+function operationName(operation: Operation): string {
+  const { query } = operation;
+  // urql types the document as a union with its persisted-document type, which has no fields.
+  if (!('definitions' in query)) return '';
+
+  for (const definition of query.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION && definition.name !== undefined) {
+      return definition.name.value;
+    }
+  }
+
+  return '';
+}
+
+function headersToRecord(headers: HeadersInit | undefined): Record<string, string> {
+  if (headers === undefined) return {};
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
+    return Object.fromEntries(headers.entries());
+  }
+
+  return { ...(headers as Record<string, string>) };
+}
+
+/** Returns a responder that answers every request with `response`. */
+export function reply(response: ServerResponse): Responder {
+  return () => response;
+}
