@@ -70,14 +70,16 @@ COMMENT ON COLUMN public.auth_factors.created_at IS 'When enrolment started.';
 CREATE INDEX auth_factors_user ON public.auth_factors (user_id);
 
 CREATE TABLE public.tenant_directories (
-  tenant_id uuid PRIMARY KEY REFERENCES public.tenants (id) ON DELETE CASCADE,
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id uuid NOT NULL UNIQUE REFERENCES public.tenants (id) ON DELETE CASCADE,
   enabled boolean NOT NULL DEFAULT false,
   settings jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(settings) = 'object'),
   bind_password_encrypted bytea,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE public.tenant_directories IS 'LDAP or Active Directory settings of a tenant.';
-COMMENT ON COLUMN public.tenant_directories.tenant_id IS 'Tenant the directory serves.';
+COMMENT ON COLUMN public.tenant_directories.id IS 'Settings row id.';
+COMMENT ON COLUMN public.tenant_directories.tenant_id IS 'Tenant the directory serves; one row per tenant.';
 COMMENT ON COLUMN public.tenant_directories.enabled IS 'Whether directory sign-in is on.';
 COMMENT ON COLUMN public.tenant_directories.settings IS 'URL, TLS, bind DN, search base, filter, attribute and group mapping, timeout; never the password.';
 COMMENT ON COLUMN public.tenant_directories.bind_password_encrypted IS 'Service account password, AES-256-GCM. No role may select it.';
