@@ -1,0 +1,174 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { generateSigningKey, loadActionsConfig, startActionServer } from '@acci/actions';
+import { engineConfigFromEnv, startEngine } from '@acci/engine';
+import pg from 'pg';
+import type { PlatformConfig } from './platform-config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { applyMetadataToHasura } from './hasura-remote.js';
+import { applyMigrations } from './migrate.js';
+import { seedDemoData } from './seed.js';
+import { loadOrCreateSecrets } from './secrets.js';
+import { startConsole } from './web.js';
+
+const root = resolve(import.meta.dirname, '../..');
+export const hasuraProject = join(root, 'hasura');
+
+/** A running platform: its addresses, its demo sign-in and a way to stop it. */
+export interface Platform {
+  urls: { graphql: string; engine: string; actions: string; console: string | undefined };
+  databaseUrl: string;
+  adminSecret: string;
+  demoPassword: string;
+  /** True when this start seeded the demo data, so the demo password was just set. */
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+type Log = (message: string) => void;
+
+/**
+ * Starts the whole platform as `npm start` does: Postgres (embedded unless DATABASE_URL is
+ * given), migrations, the demo seed on first run, the action server, the engine (or, with
+ * HASURA_URL, the metadata applied to that Hasura) and the console. Each server that started
+ * is stopped again when a later step fails.
+ */
+export async function startPlatform(config: PlatformConfig, log: Log): Promise<Platform> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => log(String(error)));
+  };
+  try {
+    return await startSteps(config, log, stops, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startSteps(
+  config: PlatformConfig,
+  log: Log,
+  stops: Array<() => Promise<void>>,
+  stopAll: () => Promise<void>,
+): Promise<Platform> {
+  await mkdir(config.dataDir, { recursive: true });
+  const secrets = await loadOrCreateSecrets(config.dataDir, { jwtPrivateKey: generateSigningKey });
+  const adminSecret = config.adminSecret ?? secrets.adminSecret;
+  const demoPassword = config.demoPassword ?? secrets.demoPassword;
+
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === undefined) {
+    log(`Starting the embedded PostgreSQL on 127.0.0.1:${config.ports.postgres}.`);
+    const server = await startEmbeddedPostgres({
+      dataDir: join(config.dataDir, 'postgres'),
+      port: config.ports.postgres,
+      password: secrets.postgresPassword,
+    });
+    stops.push(server.stop);
+    databaseUrl = await ensureDatabase(server.url, 'acci');
+  }
+
+  const applied = await applyMigrations(databaseUrl, join(hasuraProject, 'migrations/default'));
+  if (applied.length > 0) log(`Applied migrations ${applied.join(', ')}.`);
+  const seeded = await seedDemoData(databaseUrl, join(hasuraProject, 'seeds/default'), demoPassword);
+  if (seeded) log('Seeded the demo tenants demo.test and acme.test.');
+
+  const actions = await startActionServer(
+    loadActionsConfig({
+      DATABASE_URL: databaseUrl,
+      ACTIONS_HOST: config.host,
+      ACTIONS_PORT: String(config.ports.actions),
+      ACTION_SECRET: secrets.actionSecret,
+      ACCI_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+      REDIS_URL: config.redisUrl,
+      LOG_LEVEL: process.env.LOG_LEVEL,
+    }),
+  );
+  stops.push(actions.close);
+
+  const engineUrl = await startGraphqlServer(config, {
+    databaseUrl,
+    adminSecret,
+    actionsUrl: actions.url,
+    actionSecret: secrets.actionSecret,
+    stops,
+  });
+
+  let consoleUrl: string | undefined;
+  if (config.web) {
+    const web = await startConsole({
+      host: config.host,
+      port: config.ports.web,
+      graphqlUrl: `${engineUrl}/v1/graphql`,
+    });
+    stops.push(web.close);
+    consoleUrl = web.url;
+  }
+
+  return {
+    urls: { graphql: `${engineUrl}/v1/graphql`, engine: engineUrl, actions: actions.url, console: consoleUrl },
+    databaseUrl,
+    adminSecret,
+    demoPassword,
+    seeded,
+    stop: stopAll,
+  };
+}
+
+interface GraphqlServerInputs {
+  databaseUrl: string;
+  adminSecret: string;
+  actionsUrl: string;
+  actionSecret: string;
+  stops: Array<() => Promise<void>>;
+}
+
+/**
+ * Starts the engine on the migrated database, or applies the metadata to the Hasura named by
+ * HASURA_URL. Returns the base URL of whichever serves GraphQL.
+ */
+async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerInputs) {
+  if (config.hasuraUrl !== undefined) {
+    await applyMetadataToHasura(config.hasuraUrl, inputs.adminSecret, join(hasuraProject, 'metadata'));
+    return config.hasuraUrl;
+  }
+  // The metadata resolves {{ACTION_BASE_URL}} and value_from_env: ACTION_SECRET from the
+  // environment of the GraphQL server, as Hasura does.
+  process.env.ACTION_BASE_URL = inputs.actionsUrl;
+  process.env.ACTION_SECRET = inputs.actionSecret;
+  const engine = await startEngine(
+    engineConfigFromEnv({
+      HASURA_GRAPHQL_DATABASE_URL: inputs.databaseUrl,
+      HASURA_GRAPHQL_ADMIN_SECRET: inputs.adminSecret,
+      HASURA_GRAPHQL_JWT_SECRET: JSON.stringify({
+        type: 'RS256',
+        jwk_url: `${inputs.actionsUrl}/.well-known/jwks.json`,
+        issuer: 'acci',
+      }),
+      HASURA_GRAPHQL_UNAUTHORIZED_ROLE: 'anonymous',
+      HASURA_GRAPHQL_SERVER_HOST: config.host,
+      HASURA_GRAPHQL_SERVER_PORT: String(config.ports.engine),
+      HASURA_GRAPHQL_METADATA_DIR: join(hasuraProject, 'metadata'),
+      HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES: 'true',
+      HASURA_GRAPHQL_DEV_MODE: process.env.HASURA_GRAPHQL_DEV_MODE,
+    }),
+  );
+  inputs.stops.push(engine.close);
+  return engine.url;
+}
+
+/** Creates the database when it does not exist and returns its connection string. */
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
