@@ -15,9 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation Login($tenantId: String!, $email: String!, $password: String!) {\n    login(tenantId: $tenantId, email: $email, password: $password) {\n      accessToken\n      refreshToken\n      expiresIn\n      tokenType\n      mfaRequired\n      mfaToken\n      user {\n        id\n        tenantId\n        email\n        firstName\n        lastName\n        roles\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query Users {\n    users(order_by: { email: asc }) {\n      id\n      tenant_id\n      email\n      first_name\n      last_name\n      status\n      last_login_at\n    }\n  }\n": typeof types.UsersDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($tenantId: String!, $email: String!, $password: String!) {\n    login(tenantId: $tenantId, email: $email, password: $password) {\n      accessToken\n      refreshToken\n      expiresIn\n      tokenType\n      mfaRequired\n      mfaToken\n      user {\n        id\n        tenantId\n        email\n        firstName\n        lastName\n        roles\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  query Users {\n    users(order_by: { email: asc }) {\n      id\n      tenant_id\n      email\n      first_name\n      last_name\n      status\n      last_login_at\n    }\n  }\n": types.UsersDocument,
 };
 
 /**
@@ -38,6 +40,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Login($tenantId: String!, $email: String!, $password: String!) {\n    login(tenantId: $tenantId, email: $email, password: $password) {\n      accessToken\n      refreshToken\n      expiresIn\n      tokenType\n      mfaRequired\n      mfaToken\n      user {\n        id\n        tenantId\n        email\n        firstName\n        lastName\n        roles\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($tenantId: String!, $email: String!, $password: String!) {\n    login(tenantId: $tenantId, email: $email, password: $password) {\n      accessToken\n      refreshToken\n      expiresIn\n      tokenType\n      mfaRequired\n      mfaToken\n      user {\n        id\n        tenantId\n        email\n        firstName\n        lastName\n        roles\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users {\n    users(order_by: { email: asc }) {\n      id\n      tenant_id\n      email\n      first_name\n      last_name\n      status\n      last_login_at\n    }\n  }\n"): (typeof documents)["\n  query Users {\n    users(order_by: { email: asc }) {\n      id\n      tenant_id\n      email\n      first_name\n      last_name\n      status\n      last_login_at\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

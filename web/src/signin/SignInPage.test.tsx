@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Provider } from 'urql';
 import { createConsoleClient } from '../api/createConsoleClient';
 import type { Session } from '../session/session';
-import { memoryExchange, type Responder, reply } from '../testing/memoryExchange';
+import { memoryExchange, noReply, type Responder, reply } from '../testing/memoryExchange';
 import { SignInPage } from './SignInPage';
 
 const loginResponse = {
@@ -125,7 +125,7 @@ describe('SignInPage', () => {
     let attempts = 0;
     renderSignIn((request) => {
       attempts += 1;
-      return attempts === 1 ? invalidCredentials(request) : new Promise(() => {});
+      return attempts === 1 ? invalidCredentials(request) : noReply(request);
     });
     fillAndSubmit();
     await screen.findByRole('alert');

@@ -1,6 +1,12 @@
 import { Kind } from 'graphql';
-import { type Exchange, makeErrorResult, makeResult, type Operation } from 'urql';
-import { filter, fromPromise, map, mergeMap, pipe, share, takeUntil } from 'wonka';
+import {
+  type Exchange,
+  makeErrorResult,
+  makeResult,
+  type Operation,
+  type OperationResult,
+} from 'urql';
+import { filter, make, mergeMap, pipe, share, takeUntil } from 'wonka';
 
 /** The JSON body a GraphQL server returns. */
 export interface ServerResponse {
@@ -34,20 +40,36 @@ export function memoryExchange(responders: Record<string, Responder>): {
   const exchange: Exchange = () => (operations$) => {
     const shared$ = pipe(operations$, share);
     const answer = (operation: Operation) => {
-      const request = recordRequest(operation);
-      requests.push(request);
       const teardown$ = pipe(
         shared$,
         filter((next) => next.kind === 'teardown' && next.key === operation.key),
       );
 
       return pipe(
-        fromPromise(respond(responders, request)),
-        map((outcome) =>
-          outcome instanceof Error
-            ? makeErrorResult(operation, outcome)
-            : makeResult(operation, outcome),
-        ),
+        make<OperationResult>((observer) => {
+          let cancelled = false;
+          // Like fetchExchange, wait one microtask before sending, so an operation that is torn
+          // down at once (useQuery does so while rendering) never reaches the server.
+          queueMicrotask(async () => {
+            if (cancelled) return;
+
+            const request = recordRequest(operation);
+            requests.push(request);
+            const outcome = await respond(responders, request);
+            if (cancelled) return;
+
+            observer.next(
+              outcome instanceof Error
+                ? makeErrorResult(operation, outcome)
+                : makeResult(operation, outcome),
+            );
+            observer.complete();
+          });
+
+          return () => {
+            cancelled = true;
+          };
+        }),
         takeUntil(teardown$),
       );
     };
@@ -117,3 +139,6 @@ function headersToRecord(headers: HeadersInit | undefined): Record<string, strin
 export function reply(response: ServerResponse): Responder {
   return () => response;
 }
+
+/** A responder that never answers, leaving each operation in flight. */
+export const noReply: Responder = () => new Promise(() => {});

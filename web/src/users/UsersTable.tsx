@@ -1,0 +1,61 @@
+import type { UsersQuery } from '../gql/graphql';
+
+type User = UsersQuery['users'][number];
+
+export interface UsersTableProps {
+  users: readonly User[];
+}
+
+const timestampFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** A table of users with their email, name, status and last sign-in. */
+export function UsersTable({ users }: UsersTableProps) {
+  if (users.length === 0) return <p className="empty">No users to show.</p>;
+
+  return (
+    <table className="users-table">
+      <caption className="visually-hidden">Users</caption>
+      <thead>
+        <tr>
+          <th scope="col">Email</th>
+          <th scope="col">Name</th>
+          <th scope="col">Status</th>
+          <th scope="col">Last sign-in</th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => (
+          <tr key={user.id}>
+            <td>{user.email}</td>
+            <td>{fullName(user) ?? '—'}</td>
+            <td>
+              <span className="status" data-status={user.status}>
+                {user.status}
+              </span>
+            </td>
+            <td>
+              <LastSignIn timestamp={user.last_login_at} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function LastSignIn({ timestamp }: { timestamp: string | null }) {
+  if (timestamp === null) return 'Never';
+
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) return timestamp;
+
+  return <time dateTime={timestamp}>{timestampFormat.format(date)}</time>;
+}
+
+function fullName(user: User): string | null {
+  const parts = [user.first_name, user.last_name].filter((part) => part != null && part !== '');
+  return parts.length === 0 ? null : parts.join(' ');
+}
