@@ -12,7 +12,9 @@ if (databaseUrl === undefined || databaseUrl === '') {
   process.exit(1);
 }
 if (password === undefined || password.length < 8) {
-  console.error('ACCI_ADMIN_PASSWORD is missing or shorter than 8 characters: set the demo password.');
+  console.error(
+    'ACCI_ADMIN_PASSWORD is missing or shorter than 8 characters: set the demo password.',
+  );
   process.exit(1);
 }
 

@@ -25,7 +25,9 @@ let platform: Platform;
 try {
   platform = await startPlatform(config, log);
 } catch (error) {
-  console.error(`[acci] The platform did not start: ${error instanceof Error ? error.message : error}`);
+  console.error(
+    `[acci] The platform did not start: ${error instanceof Error ? error.message : error}`,
+  );
   process.exit(1);
 }
 
@@ -62,7 +64,9 @@ function printBanner(running: Platform): void {
     '(also acme.test / admin@acme.test, and platform@acci.test in acci.test).',
   ];
   if (!running.seeded) {
-    lines.push('The demo data was seeded on an earlier start; its password is unchanged since then.');
+    lines.push(
+      'The demo data was seeded on an earlier start; its password is unchanged since then.',
+    );
   }
   lines.push('Press Ctrl-C to stop.', '');
   console.log(lines.join('\n'));

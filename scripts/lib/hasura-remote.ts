@@ -21,6 +21,8 @@ export async function applyMetadataToHasura(
   });
   const body = await response.text();
   if (!response.ok) {
-    throw new Error(`Hasura at ${hasuraUrl} rejected the metadata (HTTP ${response.status}): ${body}`);
+    throw new Error(
+      `Hasura at ${hasuraUrl} rejected the metadata (HTTP ${response.status}): ${body}`,
+    );
   }
 }

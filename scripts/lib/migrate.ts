@@ -53,7 +53,7 @@ export async function applyMigrations(
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['acci.migrations']);
     await ensureMigrationTable(client);
-    const applied = await readAppliedVersions(client);
+    const applied = await readAppliedVersions(client, databaseName);
     const done: string[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
@@ -76,7 +76,7 @@ async function ensureMigrationTable(client: pg.Client): Promise<void> {
   );
 }
 
-async function readAppliedVersions(client: pg.Client): Promise<Set<string>> {
+async function readAppliedVersions(client: pg.Client, databaseName: string): Promise<Set<string>> {
   const result = await client.query<{ version: string; dirty: boolean }>(
     'SELECT version::text AS version, dirty FROM hdb_catalog.schema_migrations',
   );
@@ -88,7 +88,7 @@ async function readAppliedVersions(client: pg.Client): Promise<Set<string>> {
     );
   }
   const versions = new Set(result.rows.map((row) => row.version));
-  for (const version of await readCliStateVersions(client)) versions.add(version);
+  for (const version of await readCliStateVersions(client, databaseName)) versions.add(version);
   return versions;
 }
 
@@ -100,12 +100,13 @@ async function hasCatalogVersionTable(client: pg.Client): Promise<boolean> {
   return result.rowCount === 1;
 }
 
-async function readCliStateVersions(client: pg.Client): Promise<string[]> {
+async function readCliStateVersions(client: pg.Client, databaseName: string): Promise<string[]> {
   if (!(await hasCatalogVersionTable(client))) return [];
   const result = await client.query<{ versions: string[] | null }>(
     `SELECT array_agg(key) AS versions
-       FROM hdb_catalog.hdb_version, jsonb_each(cli_state -> 'migrations' -> 'default')
+       FROM hdb_catalog.hdb_version, jsonb_each(cli_state -> 'migrations' -> $1::text)
       WHERE value = 'false'::jsonb`,
+    [databaseName],
   );
   return result.rows[0]?.versions ?? [];
 }

@@ -3,12 +3,12 @@ import { join, resolve } from 'node:path';
 import { generateSigningKey, loadActionsConfig, startActionServer } from '@acci/actions';
 import { engineConfigFromEnv, startEngine } from '@acci/engine';
 import pg from 'pg';
-import type { PlatformConfig } from './platform-config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMetadataToHasura } from './hasura-remote.js';
 import { applyMigrations } from './migrate.js';
-import { seedDemoData } from './seed.js';
+import type { PlatformConfig } from './platform-config.js';
 import { loadOrCreateSecrets } from './secrets.js';
+import { seedDemoData } from './seed.js';
 import { startConsole } from './web.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -71,7 +71,11 @@ async function startSteps(
 
   const applied = await applyMigrations(databaseUrl, join(hasuraProject, 'migrations/default'));
   if (applied.length > 0) log(`Applied migrations ${applied.join(', ')}.`);
-  const seeded = await seedDemoData(databaseUrl, join(hasuraProject, 'seeds/default'), demoPassword);
+  const seeded = await seedDemoData(
+    databaseUrl,
+    join(hasuraProject, 'seeds/default'),
+    demoPassword,
+  );
   if (seeded) log('Seeded the demo tenants demo.test and acme.test.');
 
   const actions = await startActionServer(
@@ -107,7 +111,12 @@ async function startSteps(
   }
 
   return {
-    urls: { graphql: `${engineUrl}/v1/graphql`, engine: engineUrl, actions: actions.url, console: consoleUrl },
+    urls: {
+      graphql: `${engineUrl}/v1/graphql`,
+      engine: engineUrl,
+      actions: actions.url,
+      console: consoleUrl,
+    },
     databaseUrl,
     adminSecret,
     demoPassword,
@@ -130,7 +139,11 @@ interface GraphqlServerInputs {
  */
 async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerInputs) {
   if (config.hasuraUrl !== undefined) {
-    await applyMetadataToHasura(config.hasuraUrl, inputs.adminSecret, join(hasuraProject, 'metadata'));
+    await applyMetadataToHasura(
+      config.hasuraUrl,
+      inputs.adminSecret,
+      join(hasuraProject, 'metadata'),
+    );
     return config.hasuraUrl;
   }
   // The metadata resolves {{ACTION_BASE_URL}} and value_from_env: ACTION_SECRET from the

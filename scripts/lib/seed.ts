@@ -28,7 +28,11 @@ export async function seedDemoData(
     for (const file of files) await client.query(await readFile(join(seedsFolder, file), 'utf8'));
     // argon2id at OWASP's recommended parameters (19 MiB, two passes, one lane), the same
     // the action server uses, so the first sign-in does not rehash.
-    const passwordHash = await hash(demoPassword, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const passwordHash = await hash(demoPassword, {
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
+    });
     await client.query(
       `UPDATE public.users u SET password_hash = $1
          FROM public.tenants t
