@@ -103,7 +103,9 @@ describe('platform end to end', () => {
     const demoUsers = await usersWith(demo.accessToken);
     expect(demoUsers.errors).toBeUndefined();
     expect(tenantIdsOf(demoUsers)).toEqual([demo.user.tenantId]);
-    const emails = (demoUsers.data?.users as Array<{ email: string }>).map((user) => user.email);
+    const emails = ((demoUsers.data?.users ?? []) as Array<{ email: string }>).map(
+      (user) => user.email,
+    );
     expect(emails).toEqual(['admin@demo.test', 'alice@demo.test', 'bob@demo.test']);
 
     const acme = await signIn('acme.test', 'admin@acme.test');
