@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { readConfig } from './config';
+import { SessionStore } from './session/SessionStore';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (container === null) throw new Error('index.html has no element with id "root".');
+
+createRoot(container).render(
+  <StrictMode>
+    <App config={readConfig(import.meta.env)} store={new SessionStore(sessionStorage)} />
+  </StrictMode>,
+);
