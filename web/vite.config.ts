@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 
 const defaultPort = 5173;
 
-/** Reads the port of the dev and preview servers from ACCI_WEB_PORT; 5173 when unset. */
+/** Reads the port of the dev and preview servers from ACCI_WEB_PORT, or returns 5173 when unset. */
 function webPort(value: string | undefined): number {
   if (value === undefined || value === '') return defaultPort;
 

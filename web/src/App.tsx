@@ -10,11 +10,11 @@ import { UsersPage } from './users/UsersPage';
 export interface AppProps {
   config: ConsoleConfig;
   store: SessionStore;
-  /** The exchange that delivers operations; tests pass one that answers in memory. */
+  /** The exchange that sends operations, `fetchExchange` by default. Tests pass their own. */
   transport?: Exchange;
 }
 
-/** The console: the sign-in page until a session starts, then the users page. */
+/** Renders the sign-in page until a session starts, then the users page. */
 export function App({ config, store, transport }: AppProps) {
   const state = useSessionState(store);
   const session = state.status === 'signed-in' ? state.session : null;

@@ -1,4 +1,6 @@
-/** Variables Vite exposes on `import.meta.env`; only those prefixed with `VITE_` reach the console. */
+/**
+ * Variables Vite exposes on `import.meta.env`. Only those prefixed with `VITE_` reach the browser.
+ */
 interface ImportMetaEnv {
   readonly VITE_GRAPHQL_URL?: string;
 }

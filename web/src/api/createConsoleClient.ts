@@ -9,7 +9,7 @@ export interface ConsoleClientOptions {
   session: Session | null;
   /** Called when the server rejects the token with error code "invalid-jwt". */
   onInvalidToken: () => void;
-  /** The exchange that delivers operations to the server; `fetchExchange` unless replaced. */
+  /** The exchange that sends operations to the server. Defaults to `fetchExchange`. */
   transport?: Exchange;
 }
 
@@ -27,7 +27,7 @@ export function createConsoleClient(options: ConsoleClientOptions): Client {
 
   return new Client({
     url,
-    // Hasura serves /v1/graphql over POST only, so queries must not switch to GET.
+    // Hasura v2 accepts /v1/graphql requests over POST only, so queries must not switch to GET.
     preferGetMethod: false,
     fetchOptions: { headers: requestHeaders(session) },
     exchanges: [cacheExchange, reportInvalidToken, transport],

@@ -28,7 +28,7 @@ export interface RecordedRequest {
 }
 
 /**
- * Creates an exchange that answers operations from `responders`, keyed by operation name, in
+ * Creates an exchange that resolves operations with `responders`, keyed by operation name, in
  * place of `fetchExchange`. Every operation it receives is appended to `requests`.
  */
 export function memoryExchange(responders: Record<string, Responder>): {
@@ -135,10 +135,10 @@ function headersToRecord(headers: HeadersInit | undefined): Record<string, strin
   return { ...(headers as Record<string, string>) };
 }
 
-/** Returns a responder that answers every request with `response`. */
+/** Returns a responder that resolves every request with `response`. */
 export function reply(response: ServerResponse): Responder {
   return () => response;
 }
 
-/** A responder that never answers, leaving each operation in flight. */
+/** A responder that never resolves, leaving each operation in flight. */
 export const noReply: Responder = () => new Promise(() => {});

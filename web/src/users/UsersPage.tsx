@@ -22,7 +22,7 @@ export interface UsersPageProps {
   onSignOut: () => void;
 }
 
-/** The users of the signed-in tenant, with a button to sign out. */
+/** Renders the users of the signed-in tenant, with a button to sign out. */
 export function UsersPage({ session, onSignOut }: UsersPageProps) {
   const [{ data, fetching, error }, reexecuteQuery] = useQuery({ query: UsersQuery });
 

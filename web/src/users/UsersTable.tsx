@@ -11,7 +11,7 @@ const timestampFormat = new Intl.DateTimeFormat(undefined, {
   timeStyle: 'short',
 });
 
-/** A table of users with their email, name, status and last sign-in. */
+/** Renders a table of users with their email, name, status and last sign-in. */
 export function UsersTable({ users }: UsersTableProps) {
   if (users.length === 0) return <p className="empty">No users to show.</p>;
 
