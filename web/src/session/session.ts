@@ -3,8 +3,9 @@ export interface SessionUser {
   id: string;
   tenantId: string;
   email: string;
-  firstName: string | null;
-  lastName: string | null;
+  /** `firstName` and `lastName` are empty strings when the user has not given them. */
+  firstName: string;
+  lastName: string;
   /** Hasura role names: "user", "tenant_admin" or "platform_admin". */
   roles: readonly string[];
 }

@@ -15,7 +15,7 @@ const user = {
   tenantId: 'a1f0c9e8-0000-4000-8000-000000000001',
   email: 'ada@demo.test',
   firstName: 'Ada',
-  lastName: null,
+  lastName: '',
   roles: ['user'],
 };
 

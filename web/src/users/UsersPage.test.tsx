@@ -24,7 +24,7 @@ const usersResponse = {
         email: 'grace@demo.test',
         first_name: 'Grace',
         last_name: 'Hopper',
-        status: 'disabled',
+        status: 'inactive',
         last_login_at: null,
       },
     ],
@@ -79,7 +79,7 @@ describe('UsersPage', () => {
     expect(rows[1]?.textContent).toContain('ada@demo.test');
     expect(rows[2]?.textContent).toContain('grace@demo.test');
     expect(rows[2]?.textContent).toContain('Grace Hopper');
-    expect(rows[2]?.textContent).toContain('disabled');
+    expect(rows[2]?.textContent).toContain('inactive');
     expect(rows[2]?.textContent).toContain('Never');
     expect(screen.queryByRole('status')).toBeNull();
     expect(requests[0]?.headers).toEqual({

@@ -52,13 +52,15 @@ describe('UsersTable', () => {
 
   it('shows a partial or missing name', () => {
     const users = [
-      { ...ada, id: '1', email: 'a@demo.test', last_name: null },
-      { ...ada, id: '2', email: 'b@demo.test', first_name: null, last_name: '' },
+      { ...ada, id: '1', email: 'a@demo.test', last_name: '' },
+      { ...ada, id: '2', email: 'b@demo.test', first_name: '', last_name: 'Lovelace' },
+      { ...ada, id: '3', email: 'c@demo.test', first_name: '', last_name: '' },
     ];
     render(<UsersTable users={users} />);
 
     expect(cellsOfRow(0)[1]).toBe('Ada');
-    expect(cellsOfRow(1)[1]).toBe('—');
+    expect(cellsOfRow(1)[1]).toBe('Lovelace');
+    expect(cellsOfRow(2)[1]).toBe('—');
   });
 
   it('keeps the order it is given', () => {

@@ -56,6 +56,6 @@ function LastSignIn({ timestamp }: { timestamp: string | null }) {
 }
 
 function fullName(user: User): string | null {
-  const parts = [user.first_name, user.last_name].filter((part) => part != null && part !== '');
-  return parts.length === 0 ? null : parts.join(' ');
+  const name = `${user.first_name.trim()} ${user.last_name.trim()}`.trim();
+  return name === '' ? null : name;
 }
