@@ -3,7 +3,13 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Provider } from 'urql';
 import { createConsoleClient } from '../api/createConsoleClient';
 import type { Session } from '../session/session';
-import { memoryExchange, noReply, type Responder, reply } from '../testing/memoryExchange';
+import {
+  HttpFailure,
+  memoryExchange,
+  noReply,
+  type Responder,
+  reply,
+} from '../testing/memoryExchange';
 import { SignInPage } from './SignInPage';
 
 const loginResponse = {
@@ -119,6 +125,15 @@ describe('SignInPage', () => {
     expect(alert.textContent).toBe(
       'The server could not be reached. Check your connection and try again.',
     );
+  });
+
+  it('reports an HTTP failure', async () => {
+    renderSignIn(() => Promise.reject(new HttpFailure(502, 'Bad Gateway')));
+
+    fillAndSubmit();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Sign-in failed because of a server error. Try again later.');
   });
 
   it('clears the message on a new attempt', async () => {

@@ -74,6 +74,18 @@ describe('readLoginOutcome', () => {
     });
   });
 
+  it('reports an HTTP failure as a server error', () => {
+    const error = new CombinedError({
+      networkError: new Error('Bad Gateway'),
+      response: { status: 502, statusText: 'Bad Gateway' },
+    });
+
+    expect(readLoginOutcome({ error }, 'demo.test')).toEqual({
+      status: 'failed',
+      message: serverFailureMessage,
+    });
+  });
+
   it('hides other error codes', () => {
     expect(readLoginOutcome(graphQLFailure('validation-failed'), 'demo.test')).toEqual({
       status: 'failed',

@@ -25,7 +25,10 @@ export function readLoginOutcome(
 ): LoginOutcome {
   if (result.error !== undefined) {
     if (hasErrorCode(result.error, 'invalid-credentials')) return failed(invalidCredentialsMessage);
-    if (result.error.networkError !== undefined) return failed(unreachableMessage);
+    // A network error without a response means the request never got an HTTP answer.
+    if (result.error.networkError !== undefined && result.error.response === undefined) {
+      return failed(unreachableMessage);
+    }
 
     return failed(serverFailureMessage);
   }

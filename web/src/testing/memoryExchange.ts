@@ -27,6 +27,16 @@ export interface RecordedRequest {
   headers: Record<string, string>;
 }
 
+/** Thrown by a responder to act as a server that failed with an HTTP status and no JSON body. */
+export class HttpFailure extends Error {
+  readonly status: number;
+
+  constructor(status: number, statusText: string) {
+    super(statusText);
+    this.status = status;
+  }
+}
+
 /**
  * Creates an exchange that resolves operations with `responders`, keyed by operation name, in
  * place of `fetchExchange`. Every operation it receives is appended to `requests`.
@@ -58,11 +68,7 @@ export function memoryExchange(responders: Record<string, Responder>): {
             const outcome = await respond(responders, request);
             if (cancelled) return;
 
-            observer.next(
-              outcome instanceof Error
-                ? makeErrorResult(operation, outcome)
-                : makeResult(operation, outcome),
-            );
+            observer.next(toResult(operation, outcome));
             observer.complete();
           });
 
@@ -82,6 +88,17 @@ export function memoryExchange(responders: Record<string, Responder>): {
   };
 
   return { exchange, requests };
+}
+
+function toResult(operation: Operation, outcome: ServerResponse | Error): OperationResult {
+  if (outcome instanceof HttpFailure) {
+    // fetchExchange reports the status text as the network error and keeps the response.
+    const response = { status: outcome.status, statusText: outcome.message };
+    return makeErrorResult(operation, new Error(outcome.message), response);
+  }
+  if (outcome instanceof Error) return makeErrorResult(operation, outcome);
+
+  return makeResult(operation, outcome);
 }
 
 async function respond(

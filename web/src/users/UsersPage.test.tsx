@@ -2,7 +2,13 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { Provider } from 'urql';
 import { createConsoleClient } from '../api/createConsoleClient';
-import { memoryExchange, noReply, type Responder, reply } from '../testing/memoryExchange';
+import {
+  HttpFailure,
+  memoryExchange,
+  noReply,
+  type Responder,
+  reply,
+} from '../testing/memoryExchange';
 import { makeSession } from '../testing/sessions';
 import { UsersPage } from './UsersPage';
 
@@ -122,6 +128,15 @@ describe('UsersPage', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.querySelector('p')?.textContent).toBe(
       'Could not load the users because the server could not be reached.',
+    );
+  });
+
+  it('shows an HTTP failure', async () => {
+    renderUsers(() => Promise.reject(new HttpFailure(502, 'Bad Gateway')));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.querySelector('p')?.textContent).toBe(
+      'Could not load the users because the server failed. Try again later.',
     );
   });
 

@@ -59,5 +59,9 @@ function describeError(error: CombinedError): string {
   const serverMessage = error.graphQLErrors[0]?.message;
   if (serverMessage !== undefined) return `Could not load the users: ${serverMessage}`;
 
-  return 'Could not load the users because the server could not be reached.';
+  if (error.response === undefined) {
+    return 'Could not load the users because the server could not be reached.';
+  }
+
+  return 'Could not load the users because the server failed. Try again later.';
 }
