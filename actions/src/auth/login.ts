@@ -1,0 +1,164 @@
+import type { Request, Response } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record.js';
+import type { ActionsConfig } from '../config.js';
+import { ActionError } from '../errors.js';
+import { parseActionPayload, textField } from '../http/action-payload.js';
+import { type ClientInfo, clientInfo } from '../http/client.js';
+import { signAccessToken } from '../tokens/access-token.js';
+import type { SigningKey } from '../tokens/keys.js';
+import { createRefreshToken } from '../tokens/refresh-token.js';
+import { findLoginCandidate } from './credentials.js';
+import type { PasswordHasher, PasswordOutcome } from './password.js';
+import { loadHasuraRoles } from './roles.js';
+import { startSession } from './sessions.js';
+
+/** Input of the `login` action; `tenantId` is a tenant id or a tenant domain. */
+export const loginInputSchema = z.object({
+  tenantId: textField(1, 255),
+  email: textField(1, 320),
+  password: textField(1, 1024),
+});
+
+export interface LoginDependencies {
+  config: ActionsConfig;
+  pool: pg.Pool;
+  passwords: PasswordHasher;
+  signingKey: SigningKey;
+}
+
+/** Why a sign-in was rejected; logged and audited, never sent to the client. */
+type RejectReason =
+  | 'tenant-not-found'
+  | 'tenant-not-active'
+  | 'user-not-found'
+  | 'user-not-active'
+  | 'password-not-set'
+  | 'password-hash-unreadable'
+  | 'password-mismatch';
+
+const passwordReasons: Record<Exclude<PasswordOutcome, 'match'>, RejectReason> = {
+  'no-hash': 'password-not-set',
+  'unreadable-hash': 'password-hash-unreadable',
+  mismatch: 'password-mismatch',
+};
+
+interface Attempt {
+  tenantId: string | undefined;
+  userId: string | undefined;
+  client: ClientInfo;
+}
+
+/**
+ * Handles the `login` action: checks the password of a user of an active tenant and answers
+ * with a new session's access and refresh tokens. Every rejection answers with the same
+ * `invalid-credentials` error and costs one argon2 verification, so neither the body nor the
+ * timing tells which of tenant, email or password was wrong.
+ */
+export function createLoginHandler(deps: LoginDependencies) {
+  return async (request: Request, response: Response): Promise<void> => {
+    const { input } = parseActionPayload(request.body, 'login', loginInputSchema);
+    const context = response.locals.context;
+
+    const candidate = await findLoginCandidate(deps.pool, input.tenantId, input.email);
+    const user = candidate?.user ?? null;
+    const check = await deps.passwords.verify(user?.passwordHash ?? null, input.password);
+    const attempt = {
+      tenantId: candidate?.tenant.id,
+      userId: user?.id,
+      client: clientInfo(request),
+    };
+    context.tenantId = attempt.tenantId;
+    context.userId = attempt.userId;
+
+    if (candidate === null) throw await reject(deps.pool, attempt, 'tenant-not-found');
+
+    const { tenant } = candidate;
+    if (!tenant.isOpen) {
+      throw await reject(deps.pool, attempt, 'tenant-not-active', `status "${tenant.status}"`);
+    }
+
+    if (user === null) throw await reject(deps.pool, attempt, 'user-not-found');
+
+    if (user.status !== 'active') {
+      throw await reject(deps.pool, attempt, 'user-not-active', `status "${user.status}"`);
+    }
+
+    if (check.outcome !== 'match') {
+      throw await reject(deps.pool, attempt, passwordReasons[check.outcome]);
+    }
+
+    const roles = await loadHasuraRoles(deps.pool, { id: user.id, tenantId: tenant.id }, tenant);
+    const rehash =
+      check.needsRehash && user.passwordHash !== null
+        ? { previous: user.passwordHash, next: await deps.passwords.hash(input.password) }
+        : null;
+    const refreshToken = createRefreshToken();
+    const sessionId = await startSession(deps.pool, {
+      tenantId: tenant.id,
+      userId: user.id,
+      client: attempt.client,
+      refreshToken,
+      sessionTtlSeconds: deps.config.sessionTtlSeconds,
+      refreshTokenTtlSeconds: deps.config.refreshTokenTtlSeconds,
+      rehash,
+    });
+    if (rehash !== null) {
+      context.logger.info({ userId: user.id }, 'password hash upgraded to the current parameters');
+    }
+    const accessToken = await signAccessToken(
+      deps.signingKey,
+      { userId: user.id, tenantId: tenant.id, sessionId, roles },
+      {
+        issuer: deps.config.jwt.issuer,
+        audience: deps.config.jwt.audience,
+        ttlSeconds: deps.config.accessTokenTtlSeconds,
+      },
+    );
+
+    response.json({
+      accessToken,
+      refreshToken: refreshToken.token,
+      expiresIn: deps.config.accessTokenTtlSeconds,
+      tokenType: 'Bearer',
+      mfaRequired: false,
+      mfaToken: null,
+      user: {
+        id: user.id,
+        tenantId: tenant.id,
+        email: user.email,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        roles,
+      },
+    });
+  };
+}
+
+/**
+ * Audits a rejected sign-in when the tenant is known and returns the error to throw. The
+ * error's message states the real reason for the log; the client sees only the fixed message
+ * of `invalid-credentials`.
+ */
+async function reject(
+  pool: pg.Pool,
+  attempt: Attempt,
+  reason: RejectReason,
+  detail?: string,
+): Promise<ActionError> {
+  if (attempt.tenantId !== undefined) {
+    await recordAuditEvent(pool, {
+      tenantId: attempt.tenantId,
+      actorUserId: null,
+      action: 'auth.login.failed',
+      resourceType: attempt.userId === undefined ? null : 'users',
+      resourceId: attempt.userId ?? null,
+      ip: attempt.client.ip,
+      userAgent: attempt.client.userAgent,
+      after: { reason },
+    });
+  }
+  const suffix = detail === undefined ? '' : ` (${detail})`;
+  return new ActionError('invalid-credentials', `Sign-in rejected: ${reason}${suffix}.`);
+}

@@ -1,0 +1,41 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/**
+ * Opens the connection pool. An idle client that loses its connection is logged and dropped
+ * instead of crashing the process, and the next query opens a new connection.
+ */
+export function createPool(databaseUrl: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    // Hasura gives up on an action after its 10 s timeout, so a longer query helps nobody.
+    query_timeout: 10000,
+    application_name: 'acci-actions',
+  });
+  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  return pool;
+}
+
+/**
+ * Runs `work` inside BEGIN and COMMIT on one client of the pool, and rolls back when it
+ * throws. The rollback's own failure is dropped because the first error is the one to report.
+ */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

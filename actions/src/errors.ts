@@ -1,0 +1,56 @@
+/** Codes in `extensions.code` of every error the action server returns. */
+export type ActionErrorCode =
+  | 'invalid-credentials'
+  | 'invalid-json'
+  | 'not-found'
+  | 'payload-too-large'
+  | 'unauthorized'
+  | 'unexpected'
+  | 'validation-failed';
+
+/**
+ * Failure caused by a request from outside. Its message goes to the log, and to the client
+ * only where `errorTable` has no fixed message for the code. Programming mistakes stay plain
+ * `Error`s and leave as `unexpected`.
+ */
+export class ActionError extends Error {
+  readonly code: ActionErrorCode;
+
+  constructor(code: ActionErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ActionError';
+    this.code = code;
+  }
+}
+
+/**
+ * HTTP status and public message of each code. A code with a fixed `message` never shows the
+ * error's own message, so the real reason of a rejected sign-in or a crash stays in the log.
+ */
+export const errorTable: Record<ActionErrorCode, { status: number; message?: string }> = {
+  'invalid-credentials': { status: 400, message: 'Invalid tenant, email or password.' },
+  'invalid-json': { status: 400 },
+  'not-found': { status: 404 },
+  'payload-too-large': { status: 413 },
+  unauthorized: {
+    status: 401,
+    message: 'Missing or invalid "x-acci-action-secret" header. Call actions through Hasura.',
+  },
+  unexpected: { status: 500, message: 'Internal error.' },
+  'validation-failed': { status: 400 },
+};
+
+/** Body of an error response in the shape Hasura expects from an action handler. */
+export interface ActionErrorBody {
+  message: string;
+  extensions: { code: ActionErrorCode };
+}
+
+/** Returns the HTTP status and body that `error` leaves the server as. */
+export function toErrorResponse(error: ActionError): { status: number; body: ActionErrorBody } {
+  const entry = errorTable[error.code];
+  return {
+    status: entry.status,
+    body: { message: entry.message ?? error.message, extensions: { code: error.code } },
+  };
+}
