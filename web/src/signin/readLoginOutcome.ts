@@ -25,7 +25,7 @@ export function readLoginOutcome(
 ): LoginOutcome {
   if (result.error !== undefined) {
     if (hasErrorCode(result.error, 'invalid-credentials')) return failed(invalidCredentialsMessage);
-    // A network error without a response means the request never got an HTTP answer.
+    // A network error without a response means the request never received an HTTP response.
     if (result.error.networkError !== undefined && result.error.response === undefined) {
       return failed(unreachableMessage);
     }

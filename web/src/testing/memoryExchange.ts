@@ -107,7 +107,9 @@ async function respond(
 ): Promise<ServerResponse | Error> {
   const responder = responders[request.operationName];
   if (responder === undefined) {
-    return new Error(`memoryExchange has no responder for "${request.operationName}".`);
+    return new Error(
+      `memoryExchange has no responder for "${request.operationName}". Add one to the test.`,
+    );
   }
 
   try {
