@@ -26,7 +26,7 @@ export interface ActionsConfig {
   passwordHashing: PasswordHashOptions;
 }
 
-/** What each variable must contain, as the error of a bad value states it. */
+/** Requirement of each variable, as the error for a bad value states it. */
 const requirements = {
   DATABASE_URL: 'a PostgreSQL connection string such as postgres://user:password@127.0.0.1/acci',
   ACTIONS_PORT: 'a TCP port from 0 to 65535, where 0 picks a free port',
@@ -47,7 +47,7 @@ type Variable = keyof typeof requirements;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** An empty variable counts as unset, as in most shells' `VAR=` idiom. */
+/** Wraps `schema` so that an empty variable counts as unset, as with the shell idiom `VAR=`. */
 function variable<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema);
 }

@@ -6,13 +6,13 @@ import type { ActionsConfig } from '../config.js';
 import { ActionError } from '../errors.js';
 import { parseActionPayload, textField } from '../http/action-payload.js';
 import { type ClientInfo, clientInfo } from '../http/client.js';
-import { signAccessToken } from '../tokens/access-token.js';
+import { type HasuraRole, signAccessToken } from '../tokens/access-token.js';
 import type { SigningKey } from '../tokens/keys.js';
 import { createRefreshToken } from '../tokens/refresh-token.js';
-import { findLoginCandidate } from './credentials.js';
+import { findLoginCandidate, type LoginCandidate } from './credentials.js';
 import type { PasswordHasher, PasswordOutcome } from './password.js';
 import { loadHasuraRoles } from './roles.js';
-import { startSession } from './sessions.js';
+import { type SessionStart, startSession } from './sessions.js';
 
 /** Input of the `login` action; `tenantId` is a tenant id or a tenant domain. */
 export const loginInputSchema = z.object({
@@ -28,7 +28,7 @@ export interface LoginDependencies {
   signingKey: SigningKey;
 }
 
-/** Why a sign-in was rejected; logged and audited, never sent to the client. */
+/** Reason for a rejected sign-in, which is logged and audited but never sent to the client. */
 type RejectReason =
   | 'tenant-not-found'
   | 'tenant-not-active'
@@ -51,10 +51,10 @@ interface Attempt {
 }
 
 /**
- * Handles the `login` action: checks the password of a user of an active tenant and answers
- * with a new session's access and refresh tokens. Every rejection answers with the same
+ * Handles the `login` action: checks the password of a user of an active tenant and returns
+ * the access and refresh tokens of a new session. Every rejection sends the same
  * `invalid-credentials` error and costs one argon2 verification, so neither the body nor the
- * timing tells which of tenant, email or password was wrong.
+ * timing reveals which of tenant, email or password was wrong.
  */
 export function createLoginHandler(deps: LoginDependencies) {
   return async (request: Request, response: Response): Promise<void> => {
@@ -72,6 +72,8 @@ export function createLoginHandler(deps: LoginDependencies) {
     context.tenantId = attempt.tenantId;
     context.userId = attempt.userId;
 
+    // NOTE: failed attempts are not counted yet, so nothing sets a user to "locked" and
+    // nothing slows down password guessing. Add a rate limit before exposing login publicly.
     if (candidate === null) throw await reject(deps.pool, attempt, 'tenant-not-found');
 
     const { tenant } = candidate;
@@ -94,45 +96,65 @@ export function createLoginHandler(deps: LoginDependencies) {
       check.needsRehash && user.passwordHash !== null
         ? { previous: user.passwordHash, next: await deps.passwords.hash(input.password) }
         : null;
-    const refreshToken = createRefreshToken();
-    const sessionId = await startSession(deps.pool, {
-      tenantId: tenant.id,
-      userId: user.id,
+    const result = await issueSession(deps, {
+      tenant,
+      user,
+      roles,
       client: attempt.client,
-      refreshToken,
-      sessionTtlSeconds: deps.config.sessionTtlSeconds,
-      refreshTokenTtlSeconds: deps.config.refreshTokenTtlSeconds,
       rehash,
     });
     if (rehash !== null) {
       context.logger.info({ userId: user.id }, 'password hash upgraded to the current parameters');
     }
-    const accessToken = await signAccessToken(
-      deps.signingKey,
-      { userId: user.id, tenantId: tenant.id, sessionId, roles },
-      {
-        issuer: deps.config.jwt.issuer,
-        audience: deps.config.jwt.audience,
-        ttlSeconds: deps.config.accessTokenTtlSeconds,
-      },
-    );
+    response.json(result);
+  };
+}
 
-    response.json({
-      accessToken,
-      refreshToken: refreshToken.token,
-      expiresIn: deps.config.accessTokenTtlSeconds,
-      tokenType: 'Bearer',
-      mfaRequired: false,
-      mfaToken: null,
-      user: {
-        id: user.id,
-        tenantId: tenant.id,
-        email: user.email,
-        firstName: user.firstName,
-        lastName: user.lastName,
-        roles,
-      },
-    });
+interface Grant {
+  tenant: LoginCandidate['tenant'];
+  user: NonNullable<LoginCandidate['user']>;
+  roles: HasuraRole[];
+  client: ClientInfo;
+  rehash: SessionStart['rehash'];
+}
+
+/** Starts the session and returns the `LoginResult` of the action, with a signed access token. */
+async function issueSession(deps: LoginDependencies, grant: Grant) {
+  const { tenant, user, roles } = grant;
+  const refreshToken = createRefreshToken();
+  const sessionId = await startSession(deps.pool, {
+    tenantId: tenant.id,
+    userId: user.id,
+    client: grant.client,
+    refreshToken,
+    sessionTtlSeconds: deps.config.sessionTtlSeconds,
+    refreshTokenTtlSeconds: deps.config.refreshTokenTtlSeconds,
+    rehash: grant.rehash,
+  });
+  const accessToken = await signAccessToken(
+    deps.signingKey,
+    { userId: user.id, tenantId: tenant.id, sessionId, roles },
+    {
+      issuer: deps.config.jwt.issuer,
+      audience: deps.config.jwt.audience,
+      ttlSeconds: deps.config.accessTokenTtlSeconds,
+    },
+  );
+  return {
+    accessToken,
+    refreshToken: refreshToken.token,
+    expiresIn: deps.config.accessTokenTtlSeconds,
+    tokenType: 'Bearer',
+    mfaRequired: false,
+    mfaToken: null,
+    user: {
+      id: user.id,
+      tenantId: tenant.id,
+      email: user.email,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      roles,
+    },
   };
 }
 

@@ -12,8 +12,8 @@ export interface PasswordHashOptions {
 }
 
 /**
- * OWASP Password Storage Cheat Sheet's first argon2id choice: 19 MiB of memory, two passes,
- * one lane. Lower values are for tests only.
+ * The minimum argon2id configuration of the OWASP Password Storage Cheat Sheet: 19 MiB of
+ * memory, two passes, one lane. Lower values are for tests only.
  */
 export const owaspPasswordHashing: PasswordHashOptions = {
   memoryCost: 19456,
@@ -49,7 +49,8 @@ const phcPattern =
 
 /**
  * Creates the hasher, computing its dummy hash once with the same options as real hashes.
- * Both `hash` and `verify` of @node-rs/argon2 run on the libuv thread pool, off the event loop.
+ * `hash` and `verify` of @node-rs/argon2 are napi async tasks, which run on the libuv thread
+ * pool and so off the event loop.
  */
 export async function createPasswordHasher(options: PasswordHashOptions): Promise<PasswordHasher> {
   const dummyHash = await hash(randomBytes(32), options);

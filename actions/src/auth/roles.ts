@@ -3,7 +3,7 @@ import type { HasuraRole } from '../tokens/access-token.js';
 
 /**
  * Returns the Hasura roles of a user: always `user`, plus `tenant_admin` and `platform_admin`
- * when the user holds the system role of that name. `platform_admin` counts only in the
+ * when the user has been granted the system role of that name. `platform_admin` counts only in the
  * platform tenant, so a customer tenant cannot grant it by naming a role so.
  */
 export async function loadHasuraRoles(

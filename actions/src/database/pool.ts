@@ -10,7 +10,8 @@ export function createPool(databaseUrl: string, logger: Logger): pg.Pool {
     connectionString: databaseUrl,
     max: 10,
     connectionTimeoutMillis: 5000,
-    // Hasura gives up on an action after its 10 s timeout, so a longer query helps nobody.
+    // The login action's timeout in hasura/metadata/actions.yaml is 10 s, so Hasura has given
+    // up before a longer query could finish.
     query_timeout: 10000,
     application_name: 'acci-actions',
   });

@@ -16,12 +16,15 @@ function digest(value: string): Buffer {
 export function requireActionSecret(secret: string) {
   const expected = digest(secret);
   return (request: Request, _response: Response, next: NextFunction): void => {
-    const given = request.get(actionSecretHeader);
-    if (given === undefined) {
+    const received = request.get(actionSecretHeader);
+    if (received === undefined) {
       throw new ActionError('unauthorized', `The request has no "${actionSecretHeader}" header.`);
     }
-    if (!timingSafeEqual(digest(given), expected)) {
-      throw new ActionError('unauthorized', `The "${actionSecretHeader}" header is wrong.`);
+    if (!timingSafeEqual(digest(received), expected)) {
+      throw new ActionError(
+        'unauthorized',
+        `The "${actionSecretHeader}" header does not match ACTION_SECRET.`,
+      );
     }
     next();
   };

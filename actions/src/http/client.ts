@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 
-/** Where a request came from, as sessions and audit events record it. */
+/** Origin of a request, as sessions and audit events record it. */
 export interface ClientInfo {
   ip: string | null;
   /** User-Agent header cut to 512 characters, the limit of the `user_agent` columns. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ActionError, toErrorResponse } from '../errors.js';
 import { fromBodyParserError, isBodyParserError } from './json-body.js';
 
-/** Answers requests that no route matched with `not-found`. */
+/** Rejects a request that no route matched with `not-found`. */
 export function notFound(request: Request): never {
   throw new ActionError('not-found', `No route matches "${request.method} ${request.path}".`);
 }

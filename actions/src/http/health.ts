@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type pg from 'pg';
 
-/** Answers 200 `{"status":"ok"}` when the database runs `SELECT 1`, else 503. */
+/** Responds 200 `{"status":"ok"}` when the database runs `SELECT 1`, else 503. */
 export function healthHandler(pool: pg.Pool) {
   return async (_request: Request, response: Response): Promise<void> => {
     response.set('cache-control', 'no-store');

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import type { SigningKey } from '../tokens/keys.js';
 
 /**
- * Serves the public signing key as a JWK Set. Hasura's `jwk_url` honours the max-age, so a new
- * key reaches it within five minutes.
+ * Serves the public signing key as a JWK Set. A verifier that honours max-age, such as the
+ * engine's JWKS fetcher, picks up a new key within five minutes.
  */
 export function jwksHandler(key: SigningKey) {
   const body = JSON.stringify({ keys: [key.publicJwk] });

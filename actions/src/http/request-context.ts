@@ -53,8 +53,9 @@ export function requestLogging(logger: Logger) {
         error: context.error?.message,
         aborted: response.writableFinished ? undefined : true,
       };
-      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      context.logger[level](line, 'request completed');
+      if (status >= 500) context.logger.error(line, 'request completed');
+      else if (status >= 400) context.logger.warn(line, 'request completed');
+      else context.logger.info(line, 'request completed');
     });
     next();
   };

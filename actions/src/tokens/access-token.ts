@@ -10,7 +10,7 @@ export type HasuraRole = (typeof hasuraRoles)[number];
 /** Namespace of the Hasura claims, the default `claims_namespace` of Hasura v2. */
 export const hasuraClaimsNamespace = 'https://hasura.io/jwt/claims';
 
-/** Who the access token speaks for. */
+/** Subject of an access token: the user, tenant and session that it acts for. */
 export interface AccessTokenSubject {
   userId: string;
   tenantId: string;
