@@ -54,7 +54,8 @@ interface Attempt {
  * Handles the `login` action: checks the password of a user of an active tenant and returns
  * the access and refresh tokens of a new session. Every rejection sends the same
  * `invalid-credentials` error and costs one argon2 verification, so neither the body nor the
- * timing reveals which of tenant, email or password was wrong.
+ * timing separates an unknown email from a wrong password. An unknown tenant skips the audit
+ * insert, which the timing may show, but tenant domains are not secret.
  */
 export function createLoginHandler(deps: LoginDependencies) {
   return async (request: Request, response: Response): Promise<void> => {
