@@ -1,0 +1,88 @@
+import type { FragmentDefinitionNode, OperationDefinitionNode } from 'graphql';
+import type { RoleSchema } from '../schema/build.js';
+import type { Catalog } from '../schema/model.js';
+import { CompileContext, validationError } from './context.js';
+import { collectFields } from './fields.js';
+import { compileMutationRoot } from './mutation.js';
+import type { OperationPlan, RootStep } from './plan.js';
+import { compileSelectRoot } from './root-query.js';
+import { render, sql } from './sql.js';
+
+export interface CompileInput {
+  catalog: Catalog;
+  schema: RoleSchema;
+  operation: OperationDefinitionNode;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  stringifyNumeric: boolean;
+}
+
+const rootTypeNames = {
+  query: 'query_root',
+  mutation: 'mutation_root',
+  subscription: 'subscription_root',
+};
+
+/** Compiles an operation to one step per root field, each select field one SQL statement. */
+export function compileOperation(input: CompileInput): OperationPlan {
+  const { operation, schema } = input;
+  const context = new CompileContext(
+    input.catalog,
+    schema.role,
+    input.stringifyNumeric,
+    input.variables,
+    input.fragments,
+  );
+  const kind = operation.operation;
+  const rootType = rootTypeNames[kind];
+  if (kind === 'mutation' && schema.mutation.size === 0) {
+    throw validationError('$', 'no mutations exist');
+  }
+  const index = kind === 'mutation' ? schema.mutation : schema.query;
+  const steps: RootStep[] = [];
+  for (const field of collectFields(context, operation.selectionSet, rootType)) {
+    const path = `$.selectionSet.${field.key}`;
+    if (field.name === '__typename') {
+      steps.push({ kind: 'typename', key: field.key, value: rootType });
+      continue;
+    }
+    if ((field.name === '__schema' || field.name === '__type') && kind !== 'mutation') {
+      steps.push({ kind: 'introspection', key: field.key, nodes: field.nodes });
+      continue;
+    }
+    const root = index.get(field.name);
+    if (root === undefined) {
+      throw validationError(path, `field '${field.name}' not found in type: '${rootType}'`);
+    }
+    if (root.kind === 'action') {
+      steps.push({ kind: 'action', key: field.key, action: root.action, field, path });
+      continue;
+    }
+    if (
+      root.kind === 'select' ||
+      root.kind === 'select_by_pk' ||
+      root.kind === 'select_aggregate'
+    ) {
+      const expression = compileSelectRoot(context, root.kind, root.table, field, path);
+      steps.push({
+        kind: 'sql',
+        key: field.key,
+        statement: render(sql`SELECT (${expression})::text AS "root"`),
+      });
+      continue;
+    }
+    const mutation = compileMutationRoot(context, root.kind, root.table, field, path);
+    steps.push({
+      kind: 'mutation',
+      key: field.key,
+      statement: render(mutation.sql),
+      checked: mutation.checked,
+    });
+  }
+  return {
+    operation: kind,
+    steps,
+    operandChecks: context.operandChecks,
+    structural: [...context.variables.structural],
+  };
+}

@@ -1,0 +1,90 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type FragmentDefinitionNode, Kind } from 'graphql';
+import { callAction } from '../actions/call.js';
+import { CompileContext } from '../compile/context.js';
+import { subFields } from '../compile/fields.js';
+import { readValue } from '../compile/values.js';
+import { EngineError, toEngineError } from '../errors.js';
+import type { EngineState } from '../state.js';
+import { checkAllowlist } from './allowlist.js';
+import { type GraphqlRequest, prepareOperation } from './prepare.js';
+import { errorBody } from './response.js';
+import { type ActionRunner, runOperation } from './run.js';
+import type { Session } from './session.js';
+
+/** Runs one GraphQL request for a session and returns the response body as JSON text. */
+export async function executeGraphql(
+  state: EngineState,
+  session: Session,
+  request: GraphqlRequest,
+  headers: IncomingHttpHeaders,
+): Promise<string> {
+  try {
+    if (typeof request.query !== 'string') {
+      throw new EngineError('parse-failed', 'the key "query" was not found', { status: 200 });
+    }
+    checkAllowlist(state, session, request.query);
+    const roleSchema = state.roleSchema(session.role);
+    const prepared = prepareOperation(
+      state.plans,
+      state.catalog,
+      roleSchema,
+      request,
+      state.config.stringifyNumericTypes,
+    );
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of prepared.document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments.set(definition.name.value, definition);
+    }
+    const runtime = new CompileContext(
+      state.catalog,
+      session.role,
+      false,
+      prepared.variables,
+      fragments,
+    );
+    const runAction: ActionRunner = (step) => {
+      const input: Record<string, unknown> = {};
+      for (const argument of step.field.nodes[0]?.arguments ?? []) {
+        input[argument.name.value] = runtime.variables.resolve(
+          readValue(argument.value, prepared.variables),
+        );
+      }
+      return callAction(
+        {
+          action: step.action,
+          field: step.field,
+          input,
+          session,
+          clientHeaders: headers,
+          env: state.config.env,
+          customTypes: state.metadata.custom_types ?? {},
+          readSelection: (field, typeName) => subFields(runtime, field, typeName, step.path),
+        },
+        request.query,
+      );
+    };
+    return await runOperation({
+      pool: state.pool,
+      roleSchema,
+      plan: prepared.plan,
+      document: prepared.document,
+      operation: prepared.operation,
+      variables: prepared.variables,
+      session,
+      runAction,
+    });
+  } catch (error) {
+    const engineError = toEngineError(error);
+    if (!(error instanceof EngineError) || engineError.code === 'unexpected') {
+      state.log({
+        level: 'error',
+        type: 'graphql-error',
+        role: session.role,
+        error: String(error instanceof Error ? (error.cause ?? error.message) : error),
+      });
+    }
+    return JSON.stringify(errorBody(engineError, state.config.devMode));
+  }
+}

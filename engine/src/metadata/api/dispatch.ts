@@ -1,0 +1,110 @@
+import { EngineError } from '../../errors.js';
+import type { EngineState } from '../../state.js';
+import { isRecord } from '../../util/json.js';
+import type { Metadata } from '../types.js';
+import {
+  clearMetadata,
+  dropInconsistentMetadata,
+  exportMetadata,
+  getInconsistentMetadata,
+  reloadMetadata,
+  replaceMetadata,
+} from './catalog-ops.js';
+import { collectionOperations } from './collection-ops.js';
+import { argsObject, type Operation, type OperationContext } from './context.js';
+import { runSql } from './run-sql.js';
+import {
+  createArrayRelationship,
+  createObjectRelationship,
+  createPermission,
+  dropPermission,
+  dropRelationship,
+  setTableCustomization,
+  trackTable,
+  untrackTable,
+} from './table-ops.js';
+
+const tableOperations: Record<string, Operation> = {
+  track_table: trackTable,
+  untrack_table: untrackTable,
+  set_table_customization: setTableCustomization,
+  create_object_relationship: createObjectRelationship,
+  create_array_relationship: createArrayRelationship,
+  drop_relationship: dropRelationship,
+  create_select_permission: createPermission('select_permissions'),
+  create_insert_permission: createPermission('insert_permissions'),
+  create_update_permission: createPermission('update_permissions'),
+  create_delete_permission: createPermission('delete_permissions'),
+  drop_select_permission: dropPermission('select_permissions'),
+  drop_insert_permission: dropPermission('insert_permissions'),
+  drop_update_permission: dropPermission('update_permissions'),
+  drop_delete_permission: dropPermission('delete_permissions'),
+};
+
+const operations: Record<string, Operation> = {
+  replace_metadata: replaceMetadata,
+  export_metadata: exportMetadata,
+  reload_metadata: reloadMetadata,
+  clear_metadata: clearMetadata,
+  get_inconsistent_metadata: getInconsistentMetadata,
+  drop_inconsistent_metadata: dropInconsistentMetadata,
+  run_sql: runSql,
+  ...tableOperations,
+  ...Object.fromEntries(Object.entries(tableOperations).map(([name, op]) => [`pg_${name}`, op])),
+  ...collectionOperations,
+};
+
+/** Operations that `/v1/query` and `/v2/query` accept besides those of `/v1/metadata`. */
+const queryOnly = new Set(['run_sql', 'bulk']);
+
+async function runOne(
+  context: OperationContext,
+  body: unknown,
+  endpoint: 'metadata' | 'query',
+): Promise<unknown> {
+  if (!isRecord(body) || typeof body.type !== 'string') {
+    throw new EngineError('parse-failed', 'key "type" not found', { path: '$' });
+  }
+  const type = body.type;
+  if (type === 'bulk' || type === 'concurrent_bulk') {
+    if (!Array.isArray(body.args))
+      throw new EngineError('parse-failed', 'expected Array for "args"', { path: '$.args' });
+    const results: unknown[] = [];
+    for (const item of body.args) results.push(await runOne(context, item, endpoint));
+    return results;
+  }
+  const operation = operations[type];
+  const allowedHere = endpoint === 'query' || !queryOnly.has(type) || type === 'run_sql';
+  if (operation === undefined || !allowedHere) {
+    throw new EngineError('parse-failed', `unknown metadata command "${type}"`, { path: '$.type' });
+  }
+  return operation(context, argsObject(body.args));
+}
+
+/**
+ * Runs a metadata or query API request. Changes to the metadata are stored once, after every
+ * operation of the request succeeded; a failure leaves the stored metadata as it was.
+ */
+export async function runAdminRequest(
+  state: EngineState,
+  body: unknown,
+  endpoint: 'metadata' | 'query',
+): Promise<unknown> {
+  const context: OperationContext = {
+    state,
+    draft: structuredClone(state.metadata) as Metadata,
+    changed: false,
+    schemaChanged: false,
+    version: isRecord(body) && typeof body.version === 'number' ? body.version : undefined,
+  };
+  try {
+    const result = await runOne(context, body, endpoint);
+    if (context.changed) await state.replace(context.draft);
+    else if (context.schemaChanged) await state.activate(state.metadata, state.resourceVersion);
+    return result;
+  } catch (error) {
+    if (context.schemaChanged)
+      await state.activate(state.metadata, state.resourceVersion).catch(() => undefined);
+    throw error;
+  }
+}

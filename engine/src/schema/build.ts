@@ -1,0 +1,56 @@
+import {
+  type GraphQLFieldConfigMap,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
+import type { Metadata } from '../metadata/types.js';
+import { addActionFields } from './action-types.js';
+import { buildContext } from './context.js';
+import type { Catalog } from './model.js';
+import { addMutationFields } from './mutation-root.js';
+import { addQueryFields } from './query-root.js';
+import type { RootField } from './root-field.js';
+
+/** One role's GraphQL schema and what each root field does. */
+export interface RoleSchema {
+  role: string;
+  schema: GraphQLSchema;
+  query: Map<string, RootField>;
+  mutation: Map<string, RootField>;
+}
+
+/** Builds the GraphQL schema that one role sees. */
+export function buildRoleSchema(catalog: Catalog, metadata: Metadata, role: string): RoleSchema {
+  const context = buildContext(catalog, role);
+  const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const query = new Map<string, RootField>();
+  const mutation = new Map<string, RootField>();
+
+  addQueryFields(context, queryFields, query);
+  addMutationFields(context, mutationFields, mutation);
+  addActionFields(context, metadata, { queryFields, mutationFields, query, mutation });
+
+  if (Object.keys(queryFields).length === 0) {
+    queryFields.no_queries_available = { type: new GraphQLNonNull(GraphQLString) };
+  }
+  const queryRoot = new GraphQLObjectType({ name: 'query_root', fields: queryFields });
+  const mutationRoot =
+    Object.keys(mutationFields).length === 0
+      ? undefined
+      : new GraphQLObjectType({ name: 'mutation_root', fields: mutationFields });
+  const subscriptionRoot = new GraphQLObjectType({
+    name: 'subscription_root',
+    fields: Object.fromEntries(
+      Object.entries(queryFields).filter(([name]) => query.get(name)?.kind !== 'action'),
+    ),
+  });
+  const schema = new GraphQLSchema({
+    query: queryRoot,
+    mutation: mutationRoot,
+    subscription: subscriptionRoot,
+  });
+  return { role, schema, query, mutation };
+}

@@ -1,0 +1,28 @@
+import type { GraphQLNamedType, GraphQLScalarType } from 'graphql';
+import type { Catalog } from './model.js';
+import { scalarRegistry } from './scalars.js';
+
+/** State shared by the type builders while one role's schema is built. */
+export interface BuildContext {
+  catalog: Catalog;
+  role: string;
+  scalar: (name: string) => GraphQLScalarType;
+  /** Returns the named type, creating it once per schema. */
+  memo<T extends GraphQLNamedType>(name: string, make: () => T): T;
+}
+
+export function buildContext(catalog: Catalog, role: string): BuildContext {
+  const types = new Map<string, GraphQLNamedType>();
+  return {
+    catalog,
+    role,
+    scalar: scalarRegistry(),
+    memo<T extends GraphQLNamedType>(name: string, make: () => T): T {
+      const found = types.get(name);
+      if (found !== undefined) return found as T;
+      const made = make();
+      types.set(name, made);
+      return made;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import pg from 'pg';
+import type { EngineConfig } from './config/env.js';
+import { introspectTables } from './database/introspect.js';
+import { PlanCache } from './execute/prepare.js';
+import { readStoredMetadata, storeMetadata } from './metadata/catalog-store.js';
+import type { Metadata } from './metadata/types.js';
+import { buildRoleSchema, type RoleSchema } from './schema/build.js';
+import type { Catalog, InconsistentObject } from './schema/model.js';
+import { qualify, resolveCatalog, trackedTables } from './schema/resolve.js';
+
+/** Writes one structured log entry. */
+export type Log = (entry: Record<string, unknown>) => void;
+
+/** The engine's live metadata, the catalog built from it and the caches that depend on it. */
+export class EngineState {
+  metadata: Metadata = { version: 3, sources: [] };
+  resourceVersion = 0;
+  catalog: Catalog = { tables: new Map(), roles: new Set() };
+  inconsistent: InconsistentObject[] = [];
+  readonly plans = new PlanCache();
+  private schemas = new Map<string, RoleSchema>();
+
+  constructor(
+    readonly config: EngineConfig,
+    readonly pool: pg.Pool,
+    readonly log: Log,
+  ) {}
+
+  static create(config: EngineConfig, log: Log): EngineState {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    pool.on('error', (error) => log({ level: 'error', type: 'pg-pool', message: error.message }));
+    return new EngineState(config, pool, log);
+  }
+
+  /** Builds the catalog for `metadata` from the database's current tables and makes it live. */
+  async activate(metadata: Metadata, resourceVersion: number): Promise<void> {
+    const tables = trackedTables(metadata).map((entry) => qualify(entry.table));
+    const shapes = await introspectTables(this.pool, tables);
+    const { catalog, inconsistent } = resolveCatalog(metadata, shapes);
+    this.metadata = metadata;
+    this.resourceVersion = resourceVersion;
+    this.catalog = catalog;
+    this.inconsistent = inconsistent;
+    this.schemas = new Map();
+    this.plans.clear();
+    for (const item of inconsistent) {
+      this.log({
+        level: 'warn',
+        type: 'inconsistent-metadata',
+        name: item.name,
+        reason: item.reason,
+      });
+    }
+  }
+
+  /** Stores metadata in the catalog, then makes it live. */
+  async replace(metadata: Metadata): Promise<void> {
+    const version = await storeMetadata(this.pool, metadata);
+    await this.activate(metadata, version);
+  }
+
+  /** Reloads the stored metadata and re-reads the database's tables. */
+  async reload(): Promise<void> {
+    const stored = await readStoredMetadata(this.pool);
+    await this.activate(stored.metadata, stored.resourceVersion);
+  }
+
+  /** The role's schema, built on first use and kept until the metadata changes. */
+  roleSchema(role: string): RoleSchema {
+    let schema = this.schemas.get(role);
+    if (schema === undefined) {
+      schema = buildRoleSchema(this.catalog, this.metadata, role);
+      this.schemas.set(role, schema);
+    }
+    return schema;
+  }
+}
