@@ -146,12 +146,12 @@ async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerI
     );
     return config.hasuraUrl;
   }
-  // The metadata resolves {{ACTION_BASE_URL}} and value_from_env: ACTION_SECRET from the
-  // environment of the GraphQL server, as Hasura does.
-  process.env.ACTION_BASE_URL = inputs.actionsUrl;
-  process.env.ACTION_SECRET = inputs.actionSecret;
   const engine = await startEngine(
     engineConfigFromEnv({
+      // The metadata resolves {{ACTION_BASE_URL}} and value_from_env: ACTION_SECRET from the
+      // environment of the GraphQL server, as Hasura does.
+      ACTION_BASE_URL: inputs.actionsUrl,
+      ACTION_SECRET: inputs.actionSecret,
       HASURA_GRAPHQL_DATABASE_URL: inputs.databaseUrl,
       HASURA_GRAPHQL_ADMIN_SECRET: inputs.adminSecret,
       HASURA_GRAPHQL_JWT_SECRET: JSON.stringify({

@@ -216,7 +216,8 @@ describe('platform end to end', () => {
       body: '{"query": ',
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { code?: string; error?: string };
-    expect(body.code).toBe('invalid-json');
+    const body = (await response.json()) as GraphqlResponse;
+    expect(body.errors?.[0]?.extensions?.code).toBe('invalid-json');
+    expect(body.errors?.[0]?.message).toMatch(/not a valid json value/);
   });
 });
