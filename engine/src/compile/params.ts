@@ -19,7 +19,7 @@ export function operandParam(
   operand: unknown,
   path: string,
   origin: FilterOrigin,
-  shape: 'single' | 'list',
+  shape: 'single' | 'list' | 'text',
 ): ParamSource {
   const typeName = scalarName(column);
   const isJson = (column.baseType === 'json' || column.baseType === 'jsonb') && shape === 'single';

@@ -221,7 +221,8 @@ function compileOperator(
     const keys = operandParam(context, column, operand, path, origin, 'list');
     return sql`${target} ${raw(operator === '_has_keys_any' ? '?|' : '?&')} ${keys}::text[]`;
   }
-  const param = operandParam(context, column, operand, path, origin, 'single');
+  const shape = operator === '_has_key' ? 'text' : 'single';
+  const param = operandParam(context, column, operand, path, origin, shape);
   const sqlOperator = binaryOperators[operator] ?? '=';
   const operandType =
     operator === '_has_key' ? raw('text') : allTextOperators.has(operator) ? raw('text') : cast;
