@@ -15,7 +15,14 @@ export function createPool(databaseUrl: string, logger: Logger): pg.Pool {
     query_timeout: 10000,
     application_name: 'acci-actions',
   });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  // pg attaches the whole client to errors of idle connections, so only message and code are
+  // logged; the client would put connection details and internals into the log line.
+  pool.on('error', (error: Error & { code?: string }) =>
+    logger.error(
+      { err: { message: error.message, code: error.code } },
+      'idle database connection failed',
+    ),
+  );
   return pool;
 }
 
