@@ -5,7 +5,7 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
 /** Fallback lifetime of a fetched key set when the response sets no caching headers. */
 const defaultMaxAgeMs = 5 * 60 * 1000;
-/** Shortest gap between two refetches caused by an unknown `kid`. */
+/** Shortest gap between two refetches caused by unknown `kid`s, so bad tokens cannot flood the URL. */
 const refetchGapMs = 5 * 1000;
 
 /** Reads the lifetime of a response from `Cache-Control: max-age` or `Expires`. */
@@ -29,7 +29,7 @@ export function cacheLifetimeMs(headers: Headers, now: number): number {
 export class RemoteKeySet {
   private resolver: KeyResolver | undefined;
   private expiresAt = 0;
-  private lastFetch = 0;
+  private lastForcedFetch = 0;
   private pending: Promise<KeyResolver> | undefined;
 
   constructor(
@@ -38,7 +38,6 @@ export class RemoteKeySet {
   ) {}
 
   private async fetchKeys(): Promise<KeyResolver> {
-    this.lastFetch = Date.now();
     const response = await fetch(this.url, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok)
       throw new Error(`fetching the JWK set from ${this.url} failed with HTTP ${response.status}`);
@@ -52,8 +51,9 @@ export class RemoteKeySet {
   private load(force: boolean): Promise<KeyResolver> {
     const fresh = this.resolver !== undefined && Date.now() < this.expiresAt;
     if (fresh && !force && this.resolver !== undefined) return Promise.resolve(this.resolver);
-    if (force && this.resolver !== undefined && Date.now() - this.lastFetch < refetchGapMs) {
-      return Promise.resolve(this.resolver);
+    if (force && this.resolver !== undefined) {
+      if (Date.now() - this.lastForcedFetch < refetchGapMs) return Promise.resolve(this.resolver);
+      this.lastForcedFetch = Date.now();
     }
     this.pending ??= this.fetchKeys().finally(() => {
       this.pending = undefined;
