@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { adminSecret, metadataWith, startTestEngine, type TestEngine } from './engine-harness.js';
 
 const setupSql = `CREATE TABLE note (id serial PRIMARY KEY, owner text NOT NULL, body text NOT NULL);
