@@ -85,6 +85,8 @@ describe('console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     await page.getByRole('heading', { name: 'Users of acme.test' }).waitFor({ timeout: 10_000 });
+    // The heading shows while the users query is still loading; wait for the rows.
+    await page.getByRole('cell', { name: 'dave@acme.test' }).waitFor({ timeout: 10_000 });
     const emails = await page.locator('tbody tr td:first-child').allTextContents();
     expect(emails).toEqual(['admin@acme.test', 'carol@acme.test', 'dave@acme.test']);
     await page.close();
