@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 async function clientSchema(headers?: Record<string, string>) {
-  const { body } = await t.graphql(getIntrospectionQuery(), headers === undefined ? {} : { headers });
+  const { body } = await t.graphql(
+    getIntrospectionQuery(),
+    headers === undefined ? {} : { headers },
+  );
   expect(body.errors).toBeUndefined();
   return buildClientSchema(body.data as unknown as IntrospectionQuery);
 }
@@ -73,7 +76,13 @@ describe('introspection', () => {
     expect(String(article.getFields().tags?.type)).toBe('[String!]');
     const root = schema.getQueryType()?.getFields();
     expect(String(root?.author?.type)).toBe('[author!]!');
-    expect(root?.author?.args.map((arg) => arg.name)).toEqual(['distinct_on', 'limit', 'offset', 'order_by', 'where']);
+    expect(root?.author?.args.map((arg) => arg.name)).toEqual([
+      'distinct_on',
+      'limit',
+      'offset',
+      'order_by',
+      'where',
+    ]);
     expect(String(root?.author_by_pk?.type)).toBe('author');
     expect(isNonNullType(root?.author_by_pk?.args[0]?.type)).toBe(true);
     const direction = schema.getType('order_by');
@@ -89,17 +98,39 @@ describe('introspection', () => {
     const comparison = schema.getType('String_comparison_exp');
     if (!isInputObjectType(comparison)) throw new Error('String_comparison_exp is not an input');
     expect(Object.keys(comparison.getFields())).toEqual(
-      expect.arrayContaining(['_eq', '_neq', '_gt', '_lt', '_gte', '_lte', '_in', '_nin', '_is_null', '_like', '_nlike', '_ilike', '_nilike']),
+      expect.arrayContaining([
+        '_eq',
+        '_neq',
+        '_gt',
+        '_lt',
+        '_gte',
+        '_lte',
+        '_in',
+        '_nin',
+        '_is_null',
+        '_like',
+        '_nlike',
+        '_ilike',
+        '_nilike',
+      ]),
     );
   });
 
   it('shows each role only what it may use', async () => {
-    const schema = await clientSchema(asRole('user', { 'x-hasura-tenant-id': 'x', 'x-hasura-user-id': 'y' }));
+    const schema = await clientSchema(
+      asRole('user', { 'x-hasura-tenant-id': 'x', 'x-hasura-user-id': 'y' }),
+    );
     const sdl = printSchema(schema);
     expect(sdl).not.toContain('secret');
     expect(sdl).not.toContain('tenant_members');
     const root = schema.getQueryType()?.getFields() ?? {};
-    expect(Object.keys(root).sort()).toEqual(['article', 'article_by_pk', 'author', 'author_aggregate', 'author_by_pk']);
+    expect(Object.keys(root).sort()).toEqual([
+      'article',
+      'article_by_pk',
+      'author',
+      'author_aggregate',
+      'author_by_pk',
+    ]);
     const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {}).sort();
     expect(mutations).toEqual([
       'delete_article',
@@ -112,7 +143,12 @@ describe('introspection', () => {
   });
 
   it('answers __type next to data fields', async () => {
-    const { body } = await t.graphql('{ __type(name: "author") { name kind } author_by_pk(id: 1) { name } }');
-    expect(body.data).toEqual({ __type: { name: 'author', kind: 'OBJECT' }, author_by_pk: { name: 'Ann' } });
+    const { body } = await t.graphql(
+      '{ __type(name: "author") { name kind } author_by_pk(id: 1) { name } }',
+    );
+    expect(body.data).toEqual({
+      __type: { name: 'author', kind: 'OBJECT' },
+      author_by_pk: { name: 'Ann' },
+    });
   });
 });

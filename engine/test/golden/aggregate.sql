@@ -1,0 +1,1 @@
+SELECT ((SELECT json_build_object('aggregate', json_build_object('count', count(*), 'max', json_build_object('rating', max("_2"."rating"))), 'nodes', coalesce(json_agg("_2"."_j"), '[]'::json)) FROM (SELECT "_1".*, json_build_object('title', "_1"."title") AS "_j" FROM "public"."article" AS "_1" WHERE true AND ("_1"."rating" IS NOT NULL)) AS "_2"))::text AS "root";

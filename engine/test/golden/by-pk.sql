@@ -1,0 +1,1 @@
+SELECT ((SELECT json_build_object('name', "_1"."name", 'articles_aggregate', (SELECT json_build_object('aggregate', json_build_object('count', count(*))) FROM (SELECT "_2".* FROM "public"."article" AS "_2" WHERE "_1"."id" = "_2"."author_id" AND true) AS "_3")) FROM "public"."author" AS "_1" WHERE "_1"."id" = $1::integer AND true LIMIT 1))::text AS "root";
