@@ -18,6 +18,8 @@ export interface DatabaseServer {
   /** Superuser connection string, used to create and drop the class databases. */
   adminUrl: string;
   postgis: boolean;
+  /** False when `SET lc_monetary TO 'en_US.utf-8'`, run by some setup files, fails. */
+  monetaryLocale: boolean;
   role: { name: string; password: string };
 }
 
@@ -50,7 +52,18 @@ export async function prepareServer(adminUrl: string): Promise<DatabaseServer> {
     await client.query(
       `${verb} ROLE ${ENGINE_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`,
     );
-    return { adminUrl, postgis: available.rowCount !== 0, role: { name: ENGINE_ROLE, password } };
+    const monetaryLocale = await client
+      .query("SELECT set_config('lc_monetary', 'en_US.utf-8', true)")
+      .then(
+        () => true,
+        () => false,
+      );
+    return {
+      adminUrl,
+      postgis: available.rowCount !== 0,
+      monetaryLocale,
+      role: { name: ENGINE_ROLE, password },
+    };
   });
 }
 

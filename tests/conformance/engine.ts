@@ -32,7 +32,7 @@ export function loadEngine(): Promise<EngineModule> {
 
 /**
  * Starts an engine with Hasura's variables in `env`, listening on 127.0.0.1 on a free port.
- * `process.env` is not passed: the engine reads `{{ENV}}` templates from it on its own.
+ * `process.env` is left out, so a shell's own `HASURA_GRAPHQL_*` settings cannot change a class.
  */
 export async function startEngineWith(env: Record<string, string>): Promise<RunningEngine> {
   const engine = await loadEngine();

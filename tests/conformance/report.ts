@@ -96,7 +96,7 @@ export function formatExclusions(results: CaseResult[]): string {
 /** A short cause for a failed case, so failures can be counted by what the engine lacks. */
 export function failureCause(result: CaseResult): string {
   if (result.reason !== undefined) {
-    return result.reason.split('\n')[0]?.slice(0, 160) ?? result.reason;
+    return reasonCause(result.reason);
   }
   const failing = result.requests.at(-1);
   if (failing === undefined) {
@@ -106,13 +106,26 @@ export function failureCause(result: CaseResult): string {
     return `request failed: ${failing.error.slice(0, 120)}`;
   }
   if (failing.refusals.length > 0) {
-    return `not refused ${failing.refusals[0]?.replace(/:.*/, '') ?? ''}`.trim();
+    return `${failing.url.split('?')[0]} not refused ${failing.refusals[0] ?? ''}`;
   }
   if (failing.actualStatus !== failing.expectedStatus) {
     return `${failing.url}: status ${failing.actualStatus}, expected ${failing.expectedStatus}`;
   }
   const difference = failing.differences.find((item) => item.kind === 'shape');
   return `${failing.url}: ${difference?.note ?? 'body differs'}`;
+}
+
+/**
+ * Shortens a setup failure to the phase and the engine's error text, leaving out the file, so
+ * one missing command is counted once across the classes it breaks.
+ */
+function reasonCause(reason: string): string {
+  const phase = /^(class setup|per-case setup|class could not start)/.exec(reason)?.[1];
+  const error = /"error":"((?:[^"\\]|\\.)*)"/.exec(reason)?.[1];
+  if (phase !== undefined && error !== undefined) {
+    return `${phase} failed: ${error.replaceAll('\\"', '"')}`;
+  }
+  return (reason.split('\n')[0] ?? reason).slice(0, 160);
 }
 
 /** Counts failure causes, most frequent first. */

@@ -92,7 +92,17 @@ async function main(): Promise<number> {
 async function connect(): Promise<DatabaseServer | undefined> {
   const url = serverUrlFromEnv(process.env);
   try {
-    return await prepareServer(url);
+    const server = await prepareServer(url);
+    if (!server.postgis) {
+      console.error('Warning: the server has no postgis extension; cases using geometry fail.');
+    }
+    if (!server.monetaryLocale) {
+      console.error(
+        "Warning: the server rejects lc_monetary 'en_US.utf-8', so classes whose setup sets it " +
+          'fail. Generate the locale (locale-gen en_US.UTF-8) and restart PostgreSQL.',
+      );
+    }
+    return server;
   } catch (error) {
     const shown = new URL(url);
     shown.password = shown.password === '' ? '' : '***';
@@ -111,7 +121,7 @@ async function replayAll(
   folder: string,
 ): Promise<[string, ClassReport][]> {
   const webhook = await startActionWebhook();
-  // The engine resolves `{{ACTION_WEBHOOK_HANDLER}}` in action metadata from its own process.
+  // Each engine gets the URL in its own environment too; this covers code that reads the process.
   process.env.ACTION_WEBHOOK_HANDLER = webhook.url;
   const context: RunContext = {
     folder,
