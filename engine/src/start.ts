@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { EngineConfig } from './config/env.js';
 import { createHttpServer } from './http/server.js';
+import { attachWebsocket } from './http/websocket.js';
 import { ensureCatalog, readStoredMetadata, storeMetadata } from './metadata/catalog-store.js';
 import { loadMetadataDir } from './metadata/load-dir.js';
 import { EngineState } from './state.js';
@@ -50,7 +51,9 @@ export async function startEngine(
     throw error;
   }
   const authenticate = await createAuthenticator(config, log);
-  const server = createHttpServer({ state, authenticate });
+  const app = { state, authenticate };
+  const server = createHttpServer(app);
+  const closeSockets = attachWebsocket(server, app);
   const host = config.host === '*' ? undefined : config.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,6 +67,7 @@ export async function startEngine(
     url,
     port: address.port,
     close: async () => {
+      closeSockets();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

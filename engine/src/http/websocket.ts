@@ -1,0 +1,207 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { toEngineError } from '../errors.js';
+import { executeGraphql } from '../execute/graphql-request.js';
+import type { GraphqlRequest } from '../execute/prepare.js';
+import type { Session } from '../execute/session.js';
+import { isRecord } from '../util/json.js';
+import type { App } from './app.js';
+import { type Protocol, protocolFor } from './ws-protocol.js';
+
+/** Interval at which live queries run again, Hasura's default refetch interval. */
+const refetchMs = 1000;
+/** Interval of keep-alive messages on the legacy protocol. */
+const keepAliveMs = 5000;
+
+function isSubscription(app: App, request: GraphqlRequest): boolean {
+  try {
+    const document = app.state.plans.document(request.query);
+    const operations = document.definitions.filter(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation =
+      request.operationName === undefined || request.operationName === null
+        ? operations[0]
+        : operations.find((item) => item.name?.value === request.operationName);
+    return operation?.operation === 'subscription';
+  } catch {
+    return false;
+  }
+}
+
+/** Headers from `connection_init`: its `headers` member, or the payload itself. */
+function initHeaders(payload: unknown, upgrade: IncomingHttpHeaders): IncomingHttpHeaders {
+  const source =
+    isRecord(payload) && isRecord(payload.headers)
+      ? payload.headers
+      : isRecord(payload)
+        ? payload
+        : {};
+  const headers: IncomingHttpHeaders = { ...upgrade };
+  for (const [name, value] of Object.entries(source)) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/** One websocket connection: its session and the operations it runs. */
+class Connection {
+  private session: Session | undefined;
+  private headers: IncomingHttpHeaders;
+  /** Running subscriptions by operation id, with the timer of their next run once scheduled. */
+  private readonly active = new Map<string, NodeJS.Timeout | undefined>();
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly app: App,
+    private readonly socket: WebSocket,
+    private readonly protocol: Protocol,
+    upgrade: IncomingMessage,
+  ) {
+    this.headers = upgrade.headers;
+    socket.on('message', (data) => this.receive(String(data)));
+    socket.on('close', () => this.stopAll());
+  }
+
+  private send(message: object): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private async receive(text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.socket.close(4400, 'Invalid message');
+      return;
+    }
+    if (!isRecord(message) || typeof message.type !== 'string') {
+      this.socket.close(4400, 'Invalid message');
+      return;
+    }
+    const kind = this.protocol.read(message.type);
+    const id = typeof message.id === 'string' ? message.id : '';
+    if (kind === 'init') await this.init(message.payload);
+    else if (kind === 'ping') this.send({ type: 'pong' });
+    else if (kind === 'start') await this.start(id, message.payload);
+    else if (kind === 'stop') this.stop(id, true);
+    else if (kind === 'terminate') this.socket.close(1000);
+  }
+
+  private async init(payload: unknown): Promise<void> {
+    this.headers = initHeaders(payload, this.headers);
+    try {
+      this.session = await this.app.authenticate(this.headers);
+    } catch (error) {
+      const engineError = toEngineError(error);
+      this.app.state.log({
+        level: 'warn',
+        type: 'websocket-auth',
+        code: engineError.code,
+        message: engineError.message,
+      });
+      this.protocol.rejectInit(this.socket, engineError.message);
+      return;
+    }
+    this.send({ type: 'connection_ack' });
+    if (this.protocol.keepAlive) {
+      this.send({ type: 'ka' });
+      this.keepAlive = setInterval(() => this.send({ type: 'ka' }), keepAliveMs);
+    }
+  }
+
+  private async start(id: string, payload: unknown): Promise<void> {
+    const session = this.session;
+    if (session === undefined) {
+      this.socket.close(4401, 'Unauthorized');
+      return;
+    }
+    if (!isRecord(payload) || typeof payload.query !== 'string') {
+      this.send(
+        this.protocol.error(id, [
+          {
+            message: 'the payload must contain a "query"',
+            extensions: { code: 'parse-failed', path: '$' },
+          },
+        ]),
+      );
+      return;
+    }
+    const request = payload as unknown as GraphqlRequest;
+    const run = () => executeGraphql(this.app.state, session, request, this.headers);
+    if (!isSubscription(this.app, request)) {
+      this.deliver(id, await run());
+      this.send({ type: 'complete', id });
+      return;
+    }
+    let last: string | undefined;
+    const poll = async () => {
+      const result = await run();
+      if (!this.active.has(id)) return;
+      if (result !== last) {
+        last = result;
+        if (!this.deliver(id, result)) this.stop(id, false);
+      }
+      if (this.active.has(id)) this.active.set(id, setTimeout(poll, refetchMs));
+    };
+    this.active.set(id, undefined);
+    await poll();
+  }
+
+  /** Sends a result; returns false when it was an error that ends the operation. */
+  private deliver(id: string, result: string): boolean {
+    const body = JSON.parse(result) as { data?: unknown; errors?: unknown[] };
+    if (body.data === undefined && body.errors !== undefined) {
+      this.send(this.protocol.error(id, body.errors));
+      return false;
+    }
+    this.send({ type: this.protocol.dataType, id, payload: body });
+    return true;
+  }
+
+  private stop(id: string, acknowledge: boolean): void {
+    const timer = this.active.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.active.delete(id);
+    if (acknowledge && this.protocol.keepAlive) this.send({ type: 'complete', id });
+  }
+
+  private stopAll(): void {
+    for (const timer of this.active.values()) if (timer !== undefined) clearTimeout(timer);
+    this.active.clear();
+    if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
+  }
+}
+
+/**
+ * Serves GraphQL over websockets on `/v1/graphql`, speaking both `graphql-transport-ws` and
+ * the legacy `graphql-ws` protocol. Subscriptions run as live queries that send a new result
+ * whenever it changes.
+ */
+export function attachWebsocket(server: Server, app: App): () => void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => {
+      if (protocols.has('graphql-transport-ws')) return 'graphql-transport-ws';
+      if (protocols.has('graphql-ws')) return 'graphql-ws';
+      return false;
+    },
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/v1/graphql') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      new Connection(app, ws, protocolFor(ws.protocol), request);
+    });
+  });
+  return () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  };
+}
