@@ -79,7 +79,7 @@ function refusalProblem(request: CaseRequest, reply: Reply): string | undefined 
   return undefined;
 }
 
-/** The `code` of a `/v1/query` style error or of the first GraphQL error. */
+/** Returns the `code` of a `/v1/query` style error or of the first GraphQL error. */
 export function errorCode(body: unknown): unknown {
   if (!isObject(body)) {
     return undefined;

@@ -28,9 +28,9 @@ interface WalkState {
 }
 
 /**
- * Compares a reply body with the expected one by upstream's rules: list order always matters;
- * object key order matters only under `data` of a GraphQL reply, where the expected reply lists
- * keys in the order of the selection set. Error messages are compared but reported apart.
+ * Compares a reply body with the expected one by upstream's rules. List order always matters.
+ * Object key order matters only under `data` of a GraphQL reply, where the expected reply lists
+ * keys in the order of the selection set. Error wording is compared but reported apart.
  */
 export function compareBodies(
   expected: unknown,

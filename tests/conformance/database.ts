@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * The PostgreSQL server the run uses. The embedded server of the Jest harness has no PostGIS,
+ * Returns the URL of the PostgreSQL server the run uses. The embedded server of the Jest harness has no PostGIS,
  * so the runner takes `CONFORMANCE_DATABASE_URL`, then `DATABASE_URL`, then the local default.
  */
 export function serverUrlFromEnv(env: NodeJS.ProcessEnv): string {
@@ -32,9 +32,9 @@ export interface ClassDatabase {
 }
 
 /**
- * The role the engine connects as. It is no superuser: it owns each class database (so it owns
- * `public`, may create schemas such as `hdb_catalog`, and runs the DDL of `run_sql`) and the
- * schema `hge_tests`, while extensions are created beforehand by the superuser.
+ * The role the engine connects as, which is no superuser. It owns each class database, so it
+ * owns `public`, may create schemas such as `hdb_catalog` and runs the DDL of `run_sql`. It also
+ * owns the schema `hge_tests`. The superuser creates the extensions beforehand.
  */
 export const ENGINE_ROLE = 'acci_conformance';
 

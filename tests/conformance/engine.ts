@@ -16,7 +16,7 @@ const ENGINE_ENTRY = new URL('../../engine/src/index.ts', import.meta.url);
 
 let loaded: Promise<EngineModule> | undefined;
 
-/** Imports the engine once; rejects with what is missing when its API is not there. */
+/** Imports the engine once. Rejects, naming the missing exports, when its API is incomplete. */
 export function loadEngine(): Promise<EngineModule> {
   loaded ??= import(ENGINE_ENTRY.href).then((module: Record<string, unknown>) => {
     const missing = ['engineConfigFromEnv', 'startEngine'].filter(

@@ -22,7 +22,7 @@ export function classExclusion(item: TestClass, pass: PassName): string | undefi
     return 'websocket or subscription class: only HTTP cases are replayed';
   }
   if (item.area === 'event-triggers' || item.needsServers.includes('events')) {
-    return 'event triggers are tested elsewhere, by the engine tests of event delivery';
+    return 'event triggers are tested elsewhere: upstream asserts their delivery in Python';
   }
   if (/enterprise_edition|pro_tests/.test(fixtures)) {
     return 'Enterprise Edition feature';

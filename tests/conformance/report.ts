@@ -93,7 +93,7 @@ export function formatExclusions(results: CaseResult[]): string {
   return lines.join('\n');
 }
 
-/** A short cause for a failed case, so failures can be counted by what the engine lacks. */
+/** Returns a short cause for a failed case, so failures can be counted by what the engine lacks. */
 export function failureCause(result: CaseResult): string {
   if (result.reason !== undefined) {
     return reasonCause(result.reason);

@@ -19,9 +19,9 @@ export interface Reply {
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
- * Sends one request to `baseUrl` the way upstream's test client does: `GET` and `DELETE` send no
- * body, `POSTJSON` sends `body` as JSON, `POST`, `PUT` and `PATCH` send `body` form-encoded, and
- * anything else (or one of those without a body) POSTs `query` as JSON.
+ * Sends one request to `baseUrl` the way upstream's test client does. `GET` and `DELETE` send
+ * no body. `POSTJSON` sends `body` as JSON, and `POST`, `PUT` and `PATCH` send it form-encoded.
+ * Anything else, or one of those without a body, POSTs `query` as JSON.
  */
 export async function sendRequest(baseUrl: string, request: OutgoingRequest): Promise<Reply> {
   const init = buildInit(request);

@@ -104,10 +104,10 @@ async function connect(): Promise<DatabaseServer | undefined> {
     }
     return server;
   } catch (error) {
-    const shown = new URL(url);
-    shown.password = shown.password === '' ? '' : '***';
+    const redacted = new URL(url);
+    redacted.password = redacted.password === '' ? '' : '***';
     console.error(
-      `No PostgreSQL server reachable at ${shown.toString()}: ${String(error)}\n` +
+      `No PostgreSQL server reachable at ${redacted.toString()}: ${String(error)}\n` +
         'Set CONFORMANCE_DATABASE_URL to a superuser connection string of a server with ' +
         'citext, ltree, pgcrypto and, ideally, postgis.',
     );
@@ -121,7 +121,7 @@ async function replayAll(
   folder: string,
 ): Promise<[string, ClassReport][]> {
   const webhook = await startActionWebhook();
-  // Each engine gets the URL in its own environment too; this covers code that reads the process.
+  // Each engine also gets the URL in its own environment. This covers code that reads the process.
   process.env.ACTION_WEBHOOK_HANDLER = webhook.url;
   const context: RunContext = {
     folder,
@@ -145,7 +145,7 @@ async function replayAll(
   return reports;
 }
 
-/** An RS512 JWT configuration for the classes that run with JWT mode on; no token is signed. */
+/** Builds an RS512 JWT configuration for classes that run in JWT mode. No token is signed. */
 function jwtSecret(): string {
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -215,8 +215,8 @@ function finish(options: Options, results: CaseResult[]): number {
   return lost.length > 0 ? 1 : 0;
 }
 
-// The engine runs in this process; an error it leaves unhandled is logged so the run goes on
-// and the affected cases fail on their own.
+// The engine runs in this process. An error it leaves unhandled is logged and the run goes on,
+// because the affected cases then fail on their own.
 process.on('unhandledRejection', (error) => console.error('Unhandled rejection:', error));
 
 main().then(

@@ -249,7 +249,10 @@ describe('case loader', () => {
     expect(borrowed?.setup.map((file) => file.path)).toEqual(['queries/basic/setup.yaml']);
     expect(borrowed?.missingSetup).toBeUndefined();
     expect(gone?.missingSetup).toBe('gone setup');
-    expect(gone && classExclusion(gone, 'plain')).toMatch(/setup files are not in the case folder/);
+    expect(gone).toBeDefined();
+    if (gone !== undefined) {
+      expect(classExclusion(gone, 'plain')).toMatch(/setup files are not in the case folder/);
+    }
     expect(empty?.missingSetup).toBeUndefined();
   });
 
