@@ -10,6 +10,8 @@ import { healthHandler } from './http/health.js';
 import { jsonBody } from './http/json-body.js';
 import { jwksHandler } from './http/jwks.js';
 import { requestLogging } from './http/request-context.js';
+import type { Mailer } from './mail/mailer.js';
+import type { KeyValueStore } from './store/store.js';
 import type { SigningKey } from './tokens/keys.js';
 
 /** Services the app uses; `startActionServer` builds them from the config. */
@@ -18,6 +20,9 @@ export interface ActionsDependencies {
   logger: Logger;
   passwords: PasswordHasher;
   signingKey: SigningKey;
+  /** Rate-limit and lockout counters, in Redis or in the process. */
+  store: KeyValueStore;
+  mailer: Mailer;
 }
 
 /**

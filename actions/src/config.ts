@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
+import { type AuthConfig, loadAuthConfig } from './auth/auth-config.js';
 import { owaspPasswordHashing, type PasswordHashOptions } from './auth/password.js';
 
 /** Settings of the action server, read once from the environment by `loadActionsConfig`. */
@@ -24,6 +25,8 @@ export interface ActionsConfig {
   logLevel: LevelWithSilent;
   /** argon2id parameters of new hashes. Not read from the environment, so only tests lower it. */
   passwordHashing: PasswordHashOptions;
+  /** Refresh, lockout, rate limits, account mail and API keys. */
+  auth: AuthConfig;
 }
 
 /** Requirement of each variable, as the error for a bad value states it. */
@@ -140,6 +143,7 @@ export function loadActionsConfig(
     sessionTtlSeconds: values.SESSION_TTL_SECONDS,
     logLevel: values.LOG_LEVEL,
     passwordHashing: owaspPasswordHashing,
+    auth: loadAuthConfig(env),
   };
 }
 

@@ -1,11 +1,19 @@
 /** Codes in `extensions.code` of every error the action server returns. */
 export type ActionErrorCode =
+  | 'access-denied'
+  | 'invalid-api-key'
   | 'invalid-credentials'
+  | 'invalid-current-password'
   | 'invalid-json'
+  | 'invalid-refresh-token'
+  | 'invalid-token'
   | 'not-found'
+  | 'password-policy-violation'
   | 'payload-too-large'
+  | 'too-many-requests'
   | 'unauthorized'
   | 'unexpected'
+  | 'user-exists'
   | 'validation-failed';
 
 /**
@@ -28,15 +36,35 @@ export class ActionError extends Error {
  * error's own message, so the real reason of a rejected sign-in or a crash stays in the log.
  */
 export const errorTable: Record<ActionErrorCode, { status: number; message?: string }> = {
+  'access-denied': { status: 403 },
+  'invalid-api-key': { status: 400, message: 'Invalid, expired or revoked API key.' },
   'invalid-credentials': { status: 400, message: 'Invalid tenant, email or password.' },
+  'invalid-current-password': {
+    status: 400,
+    message: 'The current password is wrong. Enter the password you signed in with.',
+  },
   'invalid-json': { status: 400 },
+  'invalid-refresh-token': {
+    status: 400,
+    message: 'Invalid, expired or revoked refresh token. Sign in again.',
+  },
+  'invalid-token': {
+    status: 400,
+    message: 'Invalid, expired or already used link. Request a new one.',
+  },
   'not-found': { status: 404 },
+  'password-policy-violation': { status: 400 },
   'payload-too-large': { status: 413 },
+  'too-many-requests': {
+    status: 429,
+    message: 'Too many requests. Wait a few minutes, then try again.',
+  },
   unauthorized: {
     status: 401,
     message: 'Missing or invalid "x-acci-action-secret" header. Call actions through Hasura.',
   },
   unexpected: { status: 500, message: 'Internal error.' },
+  'user-exists': { status: 409 },
   'validation-failed': { status: 400 },
 };
 

@@ -6,6 +6,9 @@ import { createPasswordHasher } from './auth/password.js';
 import type { ActionsConfig } from './config.js';
 import { createPool } from './database/pool.js';
 import { createLogger } from './logging.js';
+import { createMailer } from './mail/mailer.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { createRedisStore } from './store/redis-store.js';
 import { createSigningKey } from './tokens/keys.js';
 
 /** A listening action server. */
@@ -34,7 +37,14 @@ export async function startActionServer(
   const signingKey = await createSigningKey(config.jwt.privateKey);
   const passwords = await createPasswordHasher(config.passwordHashing);
   const pool = createPool(config.databaseUrl, logger);
-  const server = createServer(createApp(config, { pool, logger, passwords, signingKey }));
+  const { auth } = config;
+  const store =
+    auth.redisUrl === undefined
+      ? createMemoryStore()
+      : createRedisStore(auth.redisUrl, auth.redisKeyPrefix, logger);
+  const mailer = createMailer(auth.smtpUrl, auth.mailFrom, logger);
+  const deps = { pool, logger, passwords, signingKey, store, mailer };
+  const server = createServer(createApp(config, deps));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -45,7 +55,7 @@ export async function startActionServer(
       });
     });
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), store.close(), mailer.close()]);
     throw error;
   }
 
@@ -60,7 +70,7 @@ export async function startActionServer(
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
       });
-      await pool.end();
+      await Promise.all([pool.end(), store.close(), mailer.close()]);
       logger.info({ url }, 'action server stopped');
     })();
     return closing;

@@ -8,6 +8,8 @@ export interface LoginCandidate {
     /** True when the tenant is active, or in a trial that has not ended. */
     isOpen: boolean;
     isPlatform: boolean;
+    /** The `security` member of the tenant's configuration, parsed by `parseSecurityPolicy`. */
+    security: unknown;
   };
   user: {
     id: string;
@@ -25,6 +27,7 @@ interface CandidateRow {
   tenant_status: string;
   tenant_open: boolean;
   is_platform: boolean;
+  security: unknown;
   user_id: string | null;
   email: string | null;
   password_hash: string | null;
@@ -39,6 +42,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // The open test matches the view active_sessions, which decides whether tokens are honoured.
 const candidateQuery = (tenantCondition: string) => `
   SELECT t.id AS tenant_id, t.status AS tenant_status, t.is_platform,
+         t.configuration -> 'security' AS security,
          (t.status = 'active' OR (t.status = 'trial' AND t.trial_ends_at > now())) AS tenant_open,
          u.id AS user_id, u.email::text AS email, u.password_hash,
          u.first_name, u.last_name, u.status AS user_status
@@ -69,6 +73,7 @@ export async function findLoginCandidate(
     status: row.tenant_status,
     isOpen: row.tenant_open,
     isPlatform: row.is_platform,
+    security: row.security,
   };
   if (row.user_id === null) return { tenant, user: null };
   return {

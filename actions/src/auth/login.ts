@@ -1,17 +1,28 @@
 import type { Request, Response } from 'express';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record.js';
 import type { ActionsConfig } from '../config.js';
 import { ActionError } from '../errors.js';
 import { parseActionPayload, textField } from '../http/action-payload.js';
 import { type ClientInfo, clientInfo } from '../http/client.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { KeyValueStore } from '../store/store.js';
 import { type HasuraRole, signAccessToken } from '../tokens/access-token.js';
 import type { SigningKey } from '../tokens/keys.js';
 import { createRefreshToken } from '../tokens/refresh-token.js';
 import { findLoginCandidate, type LoginCandidate } from './credentials.js';
+import {
+  accountKey,
+  admitAccount,
+  admitClient,
+  clearLoginFailures,
+  recordLoginFailure,
+} from './lockout.js';
 import type { PasswordHasher, PasswordOutcome } from './password.js';
 import { loadHasuraRoles } from './roles.js';
+import { type LockoutPolicy, parseSecurityPolicy } from './security-policy.js';
 import { type SessionStart, startSession } from './sessions.js';
 
 /** Input of the `login` action; `tenantId` is a tenant id or a tenant domain. */
@@ -26,6 +37,9 @@ export interface LoginDependencies {
   pool: pg.Pool;
   passwords: PasswordHasher;
   signingKey: SigningKey;
+  store: KeyValueStore;
+  mailer: Mailer;
+  logger: Logger;
 }
 
 /** Reason for a rejected sign-in, which is logged and audited but never sent to the client. */
@@ -34,6 +48,7 @@ type RejectReason =
   | 'tenant-not-active'
   | 'user-not-found'
   | 'user-not-active'
+  | 'account-locked'
   | 'password-not-set'
   | 'password-hash-unreadable'
   | 'password-mismatch';
@@ -46,8 +61,11 @@ const passwordReasons: Record<Exclude<PasswordOutcome, 'match'>, RejectReason> =
 
 interface Attempt {
   tenantId: string | undefined;
-  userId: string | undefined;
+  user: { id: string; email: string; status: string } | undefined;
   client: ClientInfo;
+  /** Counter key of the tenant and email, see `accountKey`. */
+  account: string;
+  lockout: LockoutPolicy;
 }
 
 /**
@@ -55,42 +73,51 @@ interface Attempt {
  * the access and refresh tokens of a new session. Every rejection sends the same
  * `invalid-credentials` error and costs one argon2 verification, so neither the body nor the
  * timing separates an unknown email from a wrong password. An unknown tenant skips the audit
- * insert, which the timing may show, but tenant domains are not secret.
+ * insert, which the timing may show, but tenant domains are not secret. A locked account is
+ * rejected the same way, and so is an unknown account whose key is locked by failures.
  */
 export function createLoginHandler(deps: LoginDependencies) {
   return async (request: Request, response: Response): Promise<void> => {
     const { input } = parseActionPayload(request.body, 'login', loginInputSchema);
     const context = response.locals.context;
+    const client = clientInfo(request);
+    await admitClient(deps, 'login', client);
 
     const candidate = await findLoginCandidate(deps.pool, input.tenantId, input.email);
     const user = candidate?.user ?? null;
+    const account = accountKey(candidate?.tenant.id ?? input.tenantId, input.email);
+    const { locked } = await admitAccount(deps, account);
     const check = await deps.passwords.verify(user?.passwordHash ?? null, input.password);
-    const attempt = {
+    const attempt: Attempt = {
       tenantId: candidate?.tenant.id,
-      userId: user?.id,
-      client: clientInfo(request),
+      user: user ?? undefined,
+      client,
+      account,
+      lockout: parseSecurityPolicy(candidate?.tenant.security).lockout,
     };
     context.tenantId = attempt.tenantId;
-    context.userId = attempt.userId;
+    context.userId = user?.id;
 
-    // NOTE: failed attempts are not counted yet, so nothing sets a user to "locked" and
-    // nothing slows down password guessing. Add a rate limit before exposing login publicly.
-    if (candidate === null) throw await reject(deps.pool, attempt, 'tenant-not-found');
+    if (candidate === null) throw await reject(deps, attempt, 'tenant-not-found');
 
     const { tenant } = candidate;
     if (!tenant.isOpen) {
-      throw await reject(deps.pool, attempt, 'tenant-not-active', `status "${tenant.status}"`);
+      throw await reject(deps, attempt, 'tenant-not-active', `status "${tenant.status}"`);
     }
 
-    if (user === null) throw await reject(deps.pool, attempt, 'user-not-found');
+    if (locked) throw await reject(deps, attempt, 'account-locked');
+
+    if (user === null) throw await reject(deps, attempt, 'user-not-found');
 
     if (user.status !== 'active') {
-      throw await reject(deps.pool, attempt, 'user-not-active', `status "${user.status}"`);
+      throw await reject(deps, attempt, 'user-not-active', `status "${user.status}"`);
     }
 
     if (check.outcome !== 'match') {
-      throw await reject(deps.pool, attempt, passwordReasons[check.outcome]);
+      throw await reject(deps, attempt, passwordReasons[check.outcome]);
     }
+
+    await clearLoginFailures(deps.store, account);
 
     const roles = await loadHasuraRoles(deps.pool, { id: user.id, tenantId: tenant.id }, tenant);
     const rehash =
@@ -160,23 +187,33 @@ async function issueSession(deps: LoginDependencies, grant: Grant) {
 }
 
 /**
- * Audits a rejected sign-in when the tenant is known and returns the error to throw. The
- * error's message states the real reason for the log; the client sees only the fixed message
- * of `invalid-credentials`.
+ * Audits a rejected sign-in when the tenant is known, counts it towards the account's lockout
+ * unless the account is locked already, and returns the error to throw. The error's message
+ * states the real reason for the log; the client sees only the fixed message of
+ * `invalid-credentials`.
  */
 async function reject(
-  pool: pg.Pool,
+  deps: LoginDependencies,
   attempt: Attempt,
   reason: RejectReason,
   detail?: string,
 ): Promise<ActionError> {
+  if (reason !== 'account-locked') {
+    await recordLoginFailure(deps, {
+      account: attempt.account,
+      policy: attempt.lockout,
+      tenantId: attempt.tenantId,
+      user: attempt.user,
+      client: attempt.client,
+    });
+  }
   if (attempt.tenantId !== undefined) {
-    await recordAuditEvent(pool, {
+    await recordAuditEvent(deps.pool, {
       tenantId: attempt.tenantId,
       actorUserId: null,
       action: 'auth.login.failed',
-      resourceType: attempt.userId === undefined ? null : 'users',
-      resourceId: attempt.userId ?? null,
+      resourceType: attempt.user === undefined ? null : 'users',
+      resourceId: attempt.user?.id ?? null,
       ip: attempt.client.ip,
       userAgent: attempt.client.userAgent,
       after: { reason },
