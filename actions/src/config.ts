@@ -3,6 +3,7 @@ import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import { type AuthConfig, loadAuthConfig } from './auth/auth-config.js';
 import { owaspPasswordHashing, type PasswordHashOptions } from './auth/password.js';
+import { type EncryptionKey, parseEncryptionKeys } from './crypto/secret-box.js';
 
 /** Settings of the action server, read once from the environment by `loadActionsConfig`. */
 export interface ActionsConfig {
@@ -27,6 +28,12 @@ export interface ActionsConfig {
   passwordHashing: PasswordHashOptions;
   /** Refresh, lockout, rate limits, account mail and API keys. */
   auth: AuthConfig;
+  /** AES-256-GCM keys for secrets at rest; the first encrypts. Empty when none is configured. */
+  encryptionKeys: EncryptionKey[];
+  /** HTTP gateway that sends MFA codes by SMS, or undefined when SMS is not configured. */
+  smsGateway: { url: string; token: string | undefined } | undefined;
+  /** Minimum time between two directory checks of a directory user on refresh. */
+  ldapRecheckSeconds: number;
 }
 
 /** Requirement of each variable, as the error for a bad value states it. */
@@ -44,6 +51,12 @@ const requirements = {
   REFRESH_TOKEN_TTL_SECONDS: 'a whole number of seconds from 1 to 31536000',
   SESSION_TTL_SECONDS: 'a whole number of seconds from 1 to 31536000',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace or silent',
+  ACCI_ENCRYPTION_KEYS:
+    'a comma-separated list of id:base64key entries, each key 32 bytes ' +
+    '(id:$(openssl rand -base64 32)); the first one encrypts',
+  SMS_GATEWAY_URL: 'an http or https URL that accepts POST {"to", "text"} as JSON',
+  SMS_GATEWAY_TOKEN: 'a bearer token for the SMS gateway, or nothing to send none',
+  LDAP_RECHECK_SECONDS: 'a whole number of seconds from 1 to 86400',
 } as const;
 
 type Variable = keyof typeof requirements;
@@ -64,6 +77,20 @@ function seconds(max: number, fallback: number) {
       .pipe(z.number().int().min(1).max(max))
       .default(fallback),
   );
+}
+
+function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol);
+}
+
+/** Reads ACCI_ENCRYPTION_KEYS, reporting the parser's reason, which never contains a key. */
+function encryptionKeys(text: string, context: z.RefinementCtx): EncryptionKey[] {
+  try {
+    return parseEncryptionKeys(text);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
 }
 
 function isPostgresUrl(value: string): boolean {
@@ -108,6 +135,10 @@ const environmentSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: seconds(31536000, 30 * 86400),
   SESSION_TTL_SECONDS: seconds(31536000, 30 * 86400),
   LOG_LEVEL: variable(z.enum(logLevels).default('info')),
+  ACCI_ENCRYPTION_KEYS: variable(z.string().transform(encryptionKeys).optional()),
+  SMS_GATEWAY_URL: variable(z.string().refine(isHttpUrl).optional()),
+  SMS_GATEWAY_TOKEN: variable(z.string().optional()),
+  LDAP_RECHECK_SECONDS: seconds(86400, 300),
 });
 
 /**
@@ -144,6 +175,12 @@ export function loadActionsConfig(
     logLevel: values.LOG_LEVEL,
     passwordHashing: owaspPasswordHashing,
     auth: loadAuthConfig(env),
+    encryptionKeys: values.ACCI_ENCRYPTION_KEYS ?? [],
+    smsGateway:
+      values.SMS_GATEWAY_URL === undefined
+        ? undefined
+        : { url: values.SMS_GATEWAY_URL, token: values.SMS_GATEWAY_TOKEN },
+    ldapRecheckSeconds: values.LDAP_RECHECK_SECONDS,
   };
 }
 
