@@ -9,6 +9,7 @@ import { stopChild } from '../../scripts/lib/redis.js';
 
 const run = promisify(execFile);
 const fixture = resolve(import.meta.dirname, '../fixtures/ldap/directory.ldif');
+const adSchema = resolve(import.meta.dirname, '../fixtures/ldap/ad-like.schema');
 
 /** Facts of the test directory loaded from tests/fixtures/ldap/directory.ldif. */
 export const testDirectory = {
@@ -72,6 +73,8 @@ function slapdConfig(folder: string): string {
     'include /etc/ldap/schema/cosine.schema',
     'include /etc/ldap/schema/inetorgperson.schema',
     'include /etc/ldap/schema/nis.schema',
+    // Active Directory user attributes for the directory sign-in tests.
+    `include ${adSchema}`,
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
     'moduleload memberof',
