@@ -1,15 +1,29 @@
 /** Codes in `extensions.code` of every error the action server returns. */
 export type ActionErrorCode =
   | 'access-denied'
+  | 'account-disabled'
+  | 'account-expired'
+  | 'account-locked'
+  | 'directory-not-configured'
+  | 'directory-unavailable'
   | 'invalid-api-key'
   | 'invalid-credentials'
   | 'invalid-current-password'
   | 'invalid-json'
+  | 'invalid-mfa-code'
+  | 'invalid-mfa-token'
+  | 'mfa-already-enabled'
+  | 'mfa-enrolment-required'
+  | 'mfa-not-enabled'
+  | 'mfa-unavailable'
   | 'invalid-refresh-token'
   | 'invalid-token'
   | 'not-found'
+  | 'password-change-required'
+  | 'password-expired'
   | 'password-policy-violation'
   | 'payload-too-large'
+  | 'sms-delivery-failed'
   | 'too-many-requests'
   | 'unauthorized'
   | 'unexpected'
@@ -37,6 +51,28 @@ export class ActionError extends Error {
  */
 export const errorTable: Record<ActionErrorCode, { status: number; message?: string }> = {
   'access-denied': { status: 403 },
+  // The account codes below are sent only after the directory accepted the password, so they
+  // reveal nothing to someone who does not know it.
+  'account-disabled': {
+    status: 403,
+    message: 'The directory account is disabled. Ask your administrator to enable it.',
+  },
+  'account-expired': {
+    status: 403,
+    message: 'The directory account has expired. Ask your administrator to extend it.',
+  },
+  'account-locked': {
+    status: 403,
+    message:
+      'The directory account is locked. Wait for the lockout to end or ask your administrator.',
+  },
+  'directory-not-configured': { status: 400 },
+  // A 503 would describe it better, but Hasura v2 passes an action's error code on only for
+  // 4xx responses and turns any other status into a generic internal error.
+  'directory-unavailable': {
+    status: 400,
+    message: 'The directory server cannot be reached. Try again later or ask your administrator.',
+  },
   'invalid-api-key': { status: 400, message: 'Invalid, expired or revoked API key.' },
   'invalid-credentials': { status: 400, message: 'Invalid tenant, email or password.' },
   'invalid-current-password': {
@@ -44,6 +80,20 @@ export const errorTable: Record<ActionErrorCode, { status: number; message?: str
     message: 'The current password is wrong. Enter the password you signed in with.',
   },
   'invalid-json': { status: 400 },
+  'invalid-mfa-code': {
+    status: 400,
+    message:
+      'Invalid or expired code. Enter the current code of your authenticator app, the latest ' +
+      'SMS code or an unused recovery code.',
+  },
+  'invalid-mfa-token': {
+    status: 400,
+    message: 'Invalid, expired or already used MFA token. Sign in again.',
+  },
+  'mfa-already-enabled': { status: 409 },
+  'mfa-enrolment-required': { status: 403 },
+  'mfa-not-enabled': { status: 400 },
+  'mfa-unavailable': { status: 400 },
   'invalid-refresh-token': {
     status: 400,
     message: 'Invalid, expired or revoked refresh token. Sign in again.',
@@ -53,8 +103,20 @@ export const errorTable: Record<ActionErrorCode, { status: number; message?: str
     message: 'Invalid, expired or already used link. Request a new one.',
   },
   'not-found': { status: 404 },
+  'password-change-required': {
+    status: 403,
+    message: 'The directory requires a new password. Change it in your organisation, then sign in.',
+  },
+  'password-expired': {
+    status: 403,
+    message: 'The directory password has expired. Change it in your organisation, then sign in.',
+  },
   'password-policy-violation': { status: 400 },
   'payload-too-large': { status: 413 },
+  'sms-delivery-failed': {
+    status: 400,
+    message: 'The SMS could not be sent. Try again in a minute.',
+  },
   'too-many-requests': {
     status: 429,
     message: 'Too many requests. Wait a few minutes, then try again.',
