@@ -6,7 +6,8 @@ export function parseJsonPath(text: string, path: string): string[] {
   const keys: string[] = [];
   let rest = text.startsWith('$') ? text.slice(1) : text;
   if (rest !== '' && !rest.startsWith('.') && !rest.startsWith('[')) rest = `.${rest}`;
-  const pattern = /^(?:\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\['((?:[^'\\]|\\.)*)'\])/;
+  const pattern =
+    /^(?:\.([^.[\]]+)|\.?\[(\d+)\]|\.?\["((?:[^"\\]|\\.)*)"\]|\.?\['((?:[^'\\]|\\.)*)'\])/;
   while (rest !== '') {
     const match = pattern.exec(rest);
     if (match === null)

@@ -72,11 +72,15 @@ export function compileOperation(input: CompileInput): OperationPlan {
       continue;
     }
     const mutation = compileMutationRoot(context, root.kind, root.table, field, path);
+    // Hasura reports database errors of inserts at the inserted objects, and of others at "$".
+    const argument =
+      root.kind === 'insert' ? 'objects' : root.kind === 'insert_one' ? 'object' : undefined;
     steps.push({
       kind: 'mutation',
       key: field.key,
       statement: render(mutation.sql),
       checked: mutation.checked,
+      errorPath: argument === undefined ? '$' : `${path}.args.${argument}`,
     });
   }
   return {

@@ -13,7 +13,7 @@ export interface Statement {
 /** How one root field of an operation is answered. */
 export type RootStep =
   | { kind: 'sql'; key: string; statement: Statement }
-  | { kind: 'mutation'; key: string; statement: Statement; checked: boolean }
+  | { kind: 'mutation'; key: string; statement: Statement; checked: boolean; errorPath: string }
   | { kind: 'typename'; key: string; value: string }
   | { kind: 'introspection'; key: string; nodes: FieldNode[] }
   | { kind: 'action'; key: string; action: Action; field: CollectedField; path: string };

@@ -23,6 +23,11 @@ export async function executeGraphql(
     if (typeof request.query !== 'string') {
       throw new EngineError('parse-failed', 'the key "query" was not found', { status: 200 });
     }
+    if (request.extensions?.persistedQuery !== undefined) {
+      throw new EngineError('not-supported', 'Automatic Persisted Queries is not enabled', {
+        status: 200,
+      });
+    }
     checkAllowlist(state, session, request.query);
     const roleSchema = state.roleSchema(session.role);
     const prepared = prepareOperation(

@@ -51,6 +51,9 @@ export function fromPostgresError(error: unknown, path = '$'): EngineError {
       cause: error,
     });
   }
+  if (error.code === '22025') {
+    return new EngineError('bad-request', error.message, { path, status: 200, cause: error });
+  }
   if (error.code.startsWith('22')) {
     return new EngineError('data-exception', error.message, { path, status: 200, cause: error });
   }

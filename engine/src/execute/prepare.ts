@@ -27,6 +27,7 @@ export interface GraphqlRequest {
   query: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
 }
 
 /**

@@ -89,16 +89,13 @@ export async function runOperation(input: RunInput): Promise<string> {
     ]);
     for (const step of input.plan.steps) {
       if (step.kind === 'sql' || step.kind === 'mutation') {
-        const path = `$.selectionSet.${step.key}`;
+        const path = step.kind === 'mutation' ? step.errorPath : '$';
         const row = await runStatement(client, step.statement, input, path);
         if (step.kind === 'mutation' && step.checked && row?.check_ok !== true) {
           throw new EngineError(
             'permission-error',
             'check constraint of an insert/update permission has failed',
-            {
-              path: `${path}.args.objects`,
-              status: 200,
-            },
+            { path, status: 200 },
           );
         }
         parts.push([step.key, row?.root ?? 'null']);

@@ -26,8 +26,12 @@ async function handleAdmin(
   } catch (error) {
     const engineError = toEngineError(error);
     const status = engineError.status === 200 ? 400 : engineError.status;
-    if (engineError.code === 'unexpected' && !(error instanceof EngineError)) {
-      app.state.log({ level: 'error', type: 'admin-api-error', error: String(error) });
+    if (engineError.code === 'unexpected') {
+      const cause =
+        engineError.cause instanceof Error
+          ? engineError.cause.message
+          : String(engineError.cause ?? error);
+      app.state.log({ level: 'error', type: 'admin-api-error', error: cause });
     }
     sendJson(response, status, { ...apiError(engineError), ...(engineError.extensions ?? {}) });
     return status;

@@ -75,6 +75,7 @@ export interface TableEntry {
 
 export type ForeignKeyUsing =
   | string
+  | string[]
   | { column?: string; columns?: string[]; table?: QualifiedTable | string };
 
 export interface ManualConfiguration {

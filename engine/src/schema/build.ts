@@ -1,5 +1,8 @@
 import {
+  GraphQLBoolean,
   type GraphQLFieldConfigMap,
+  GraphQLFloat,
+  GraphQLInt,
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLSchema,
@@ -48,6 +51,8 @@ export function buildRoleSchema(catalog: Catalog, metadata: Metadata, role: stri
     ),
   });
   const schema = new GraphQLSchema({
+    // Hasura's schemas always contain the built-in scalars, so variables may use them.
+    types: [GraphQLInt, GraphQLFloat, GraphQLString, GraphQLBoolean],
     query: queryRoot,
     mutation: mutationRoot,
     subscription: subscriptionRoot,

@@ -1,5 +1,6 @@
 import { type TableShape, tableKey } from '../database/introspect.js';
 import type {
+  ForeignKeyUsing,
   Metadata,
   QualifiedTable,
   Relationship,
@@ -83,6 +84,17 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((column) => b.includes(column));
 }
 
+/** The local columns named by `foreign_key_constraint_on`: a column, a list, or `{column(s)}`. */
+function foreignKeyColumns(using: ForeignKeyUsing): string[] {
+  if (typeof using === 'string') return [using];
+  if (Array.isArray(using)) return using.filter((item): item is string => typeof item === 'string');
+  const columns: unknown = using.columns;
+  if (typeof columns === 'string') return [columns];
+  if (Array.isArray(columns))
+    return columns.filter((item): item is string => typeof item === 'string');
+  return using.column === undefined ? [] : [using.column];
+}
+
 /** Resolves one relationship to a target table and column mapping, or explains why not. */
 function resolveRelationship(
   kind: 'object' | 'array',
@@ -100,10 +112,11 @@ function resolveRelationship(
   const using = relationship.using.foreign_key_constraint_on;
   if (using === undefined) return 'the relationship has no "using" clause';
 
-  const local =
-    typeof using === 'string' ? [using] : (using.columns ?? (using.column ? [using.column] : []));
+  const local = foreignKeyColumns(using);
   const remoteTable =
-    typeof using === 'object' && using.table !== undefined ? qualify(using.table) : undefined;
+    !Array.isArray(using) && typeof using === 'object' && using.table !== undefined
+      ? qualify(using.table)
+      : undefined;
   if (remoteTable === undefined) {
     const fk = shape.foreignKeys.find((key) => sameColumns(key.columns, local));
     if (fk === undefined)

@@ -12,6 +12,7 @@ import {
 } from './catalog-ops.js';
 import { collectionOperations } from './collection-ops.js';
 import { argsObject, type Operation, type OperationContext } from './context.js';
+import { dmlOperations } from './dml-ops.js';
 import { runSql } from './run-sql.js';
 import {
   createArrayRelationship,
@@ -52,10 +53,11 @@ const operations: Record<string, Operation> = {
   ...tableOperations,
   ...Object.fromEntries(Object.entries(tableOperations).map(([name, op]) => [`pg_${name}`, op])),
   ...collectionOperations,
+  ...dmlOperations,
 };
 
 /** Operations that `/v1/query` and `/v2/query` accept besides those of `/v1/metadata`. */
-const queryOnly = new Set(['run_sql', 'bulk']);
+const queryOnly = new Set(Object.keys(dmlOperations));
 
 async function runOne(
   context: OperationContext,
@@ -74,9 +76,17 @@ async function runOne(
     return results;
   }
   const operation = operations[type];
-  const allowedHere = endpoint === 'query' || !queryOnly.has(type) || type === 'run_sql';
+  const allowedHere = endpoint === 'query' || !queryOnly.has(type);
   if (operation === undefined || !allowedHere) {
     throw new EngineError('parse-failed', `unknown metadata command "${type}"`, { path: '$.type' });
+  }
+  if (type in dmlOperations && context.changed) {
+    // Later steps of a bulk request see tables that earlier steps tracked.
+    await context.state.activate(
+      structuredClone(context.draft) as Metadata,
+      context.state.resourceVersion,
+    );
+    context.schemaChanged = true;
   }
   return operation(context, argsObject(body.args));
 }
