@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { createLoginHandler } from './auth/login.js';
+import { registerAuthRoutes } from './auth/routes.js';
 import type { PasswordHasher } from './auth/password.js';
 import type { ActionsConfig } from './config.js';
 import { requireActionSecret } from './http/action-secret.js';
@@ -9,9 +10,11 @@ import { errorHandler, notFound } from './http/error-handler.js';
 import { healthHandler } from './http/health.js';
 import { jsonBody } from './http/json-body.js';
 import { jwksHandler } from './http/jwks.js';
+import { createMfaRouter } from './mfa/router.js';
 import { requestLogging } from './http/request-context.js';
 import type { Mailer } from './mail/mailer.js';
 import type { KeyValueStore } from './store/store.js';
+import { mountTenantRoutes } from './tenants/routes.js';
 import type { SigningKey } from './tokens/keys.js';
 
 /** Services the app uses; `startActionServer` builds them from the config. */
@@ -39,6 +42,9 @@ export function createApp(config: ActionsConfig, deps: ActionsDependencies): Exp
 
   const action = [requireActionSecret(config.actionSecret), jsonBody()];
   app.post('/login', ...action, createLoginHandler({ config, ...deps }));
+  app.use(createMfaRouter({ config, ...deps }, action));
+  registerAuthRoutes(app, action, config, deps);
+  mountTenantRoutes(app, action, { config, ...deps });
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

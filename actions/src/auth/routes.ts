@@ -1,0 +1,23 @@
+import type { Express, RequestHandler } from 'express';
+import type { ActionsDependencies } from '../app.js';
+import type { ActionsConfig } from '../config.js';
+import { createLogoutHandler } from './logout.js';
+import { createRefreshHandler } from './refresh.js';
+import { createMySessionsHandler, createRevokeSessionHandler } from './sessions-list.js';
+
+/**
+ * Mounts the token, session, password and API key actions. `action` is the middleware chain
+ * every action route starts with: the action secret check, then the JSON body parser.
+ */
+export function registerAuthRoutes(
+  app: Express,
+  action: RequestHandler[],
+  config: ActionsConfig,
+  deps: ActionsDependencies,
+): void {
+  const all = { config, ...deps };
+  app.post('/refresh-token', ...action, createRefreshHandler(all));
+  app.post('/logout', ...action, createLogoutHandler(all));
+  app.post('/my-sessions', ...action, createMySessionsHandler(all));
+  app.post('/revoke-session', ...action, createRevokeSessionHandler(all));
+}
