@@ -7,9 +7,10 @@ const metadataDir = join(import.meta.dirname, '..', '..', 'hasura', 'metadata');
 const secret = 'platform-metadata-secret';
 
 let db: TestDatabase;
-let engine: RunningEngine;
+let engine: RunningEngine | undefined;
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  if (engine === undefined) throw new Error('the engine did not start');
   const response = await fetch(`${engine.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hasura-admin-secret': secret, ...headers },
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await engine.close();
+  await engine?.close();
   await db.drop();
 });
 

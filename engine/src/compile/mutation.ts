@@ -1,4 +1,5 @@
 import { deleteRule, insertRule, selectRule, updateRule } from '../schema/access.js';
+import { jsonbOperators } from '../schema/jsonb-operators.js';
 import type { TableInfo } from '../schema/model.js';
 import type { TableRootKind } from '../schema/root-field.js';
 import { type CompileContext, validationError } from './context.js';
@@ -18,6 +19,8 @@ export interface MutationSql {
 }
 
 const rows = ident('_rows');
+
+const updateArguments = ['_set', '_inc', ...jsonbOperators.map((operator) => operator.name)];
 
 /** The `{affected_rows, returning}` object over the rows of the `_rows` CTE. */
 function mutationResponse(
@@ -109,7 +112,7 @@ export function compileMutationRoot(
       (name) => table.columnsByName.get(name)?.fieldName ?? name,
     );
     if (kind === 'update_by_pk') {
-      checkArguments(field, ['_set', '_inc', 'pk_columns'], path);
+      checkArguments(field, [...updateArguments, 'pk_columns'], path);
       const pk = context.variables.resolveShallow(args.get('pk_columns'));
       const pkArgs = new Map(Object.entries(typeof pk === 'object' && pk !== null ? pk : {}));
       filters.push(primaryKeyCondition(context, table, pkArgs, `${path}.args.pk_columns`)(alias));
@@ -118,7 +121,7 @@ export function compileMutationRoot(
       filters.push(primaryKeyCondition(context, table, args, `${path}.args`)(alias));
     }
   } else {
-    checkArguments(field, kind === 'update' ? ['_set', '_inc', 'where'] : ['where'], path);
+    checkArguments(field, kind === 'update' ? [...updateArguments, 'where'] : ['where'], path);
     if (!args.has('where')) throw validationError(path, `missing required field 'where'`);
     filters.push(
       compileBoolExp(context, table, alias, args.get('where'), `${path}.args.where`, 'request'),

@@ -188,10 +188,11 @@ export function listQuery(
   let limit = nonNegativeInt(context.variables.resolve(args.get('limit')), `${path}.args.limit`);
   if (rule?.limit !== undefined)
     limit = limit === undefined ? rule.limit : Math.min(limit, rule.limit);
-  const offset = nonNegativeInt(
-    context.variables.resolve(args.get('offset')),
-    `${path}.args.offset`,
-  );
+  // Hasura also takes the offset as a string of digits, a leftover of its bigint offsets.
+  const rawOffset = context.variables.resolve(args.get('offset'));
+  const offsetValue =
+    typeof rawOffset === 'string' && /^\d+$/.test(rawOffset) ? Number(rawOffset) : rawOffset;
+  const offset = nonNegativeInt(offsetValue, `${path}.args.offset`);
 
   const order =
     orderBy.length === 0

@@ -1,10 +1,12 @@
 import { isNumeric } from '../schema/aggregate-types.js';
+import { type JsonbOperator, jsonbOperators } from '../schema/jsonb-operators.js';
 import type { TableInfo, UpdateRule } from '../schema/model.js';
 import { updatableColumns } from '../schema/mutation-types.js';
 import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
 import { columnValueParam } from './params.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
+import { VariableRef } from './values.js';
 
 function readChanges(
   context: CompileContext,
@@ -27,6 +29,17 @@ function readChanges(
     const param = sql`${columnValueParam(context, column, item, 'request')}::${raw(column.sqlType)}`;
     return [column.name, operator === '_set' ? param : sql`${ident(column.name)} + ${param}`];
   });
+}
+
+function jsonbParam(context: CompileContext, operator: JsonbOperator, item: unknown): Sql {
+  if (item instanceof VariableRef) {
+    const encoding =
+      operator.value === 'jsonb' ? 'json' : operator.value === 'text[]' ? 'array' : 'scalar';
+    return sql`${{ kind: 'variable', name: item.name, encoding }}::${raw(operator.value)}`;
+  }
+  const plain = context.variables.resolve(item);
+  const value = operator.value === 'jsonb' ? JSON.stringify(plain) : plain;
+  return sql`${{ kind: 'value', value }}::${raw(operator.value)}`;
 }
 
 /** The SET list of an update: `_set`, `_inc` and the permission's presets. */
@@ -68,6 +81,40 @@ export function compileSetClause(
       name,
       sql`${columnValueParam(context, column, value, 'permission')}::${raw(column.sqlType)}`,
     );
+  }
+  for (const operator of jsonbOperators) {
+    const value = context.variables.resolveShallow(args.get(operator.name));
+    if (value === null || value === undefined) continue;
+    if (!isRecord(value))
+      throw validationError(
+        `${path}.args.${operator.name}`,
+        `expected an object for type '${table.typeName}${operator.input}'`,
+      );
+    for (const [key, item] of Object.entries(value)) {
+      const column = updatableColumns(table, context.role).find(
+        (entry) => entry.fieldName === key && entry.baseType === 'jsonb',
+      );
+      if (column === undefined) {
+        throw validationError(
+          `${path}.args.${operator.name}.${key}`,
+          `field '${key}' not found in type: '${table.typeName}${operator.input}'`,
+        );
+      }
+      if (changes.has(column.name)) {
+        throw validationError(
+          `${path}.args`,
+          `column found in multiple operators; "${column.name}" in more than one operator`,
+        );
+      }
+      const param = jsonbParam(context, operator, item);
+      const current = ident(column.name);
+      changes.set(
+        column.name,
+        operator.name === '_prepend'
+          ? sql`${param} || ${current}`
+          : sql`${current} ${raw(operator.sql)} ${param}`,
+      );
+    }
   }
   if (changes.size === 0) {
     // Nothing to change: assign a column to itself so the statement still returns the rows.

@@ -11,6 +11,16 @@ export class VariableRef {
 /** An argument value: plain JSON, with variables marked where they occur. */
 export type InputValue = unknown;
 
+/**
+ * Reads a number literal. Literals a double cannot hold exactly, such as large bigints,
+ * stay text so Postgres parses them without loss.
+ */
+function numberLiteral(text: string): number | string {
+  const value = Number(text);
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) return text;
+  return value;
+}
+
 /** Converts an argument's AST to JSON, leaving a `VariableRef` for each variable. */
 export function readValue(node: ValueNode, variables: Record<string, unknown>): InputValue {
   switch (node.kind) {
@@ -20,7 +30,7 @@ export function readValue(node: ValueNode, variables: Record<string, unknown>): 
       return null;
     case Kind.INT:
     case Kind.FLOAT:
-      return Number(node.value);
+      return numberLiteral(node.value);
     case Kind.STRING:
     case Kind.BOOLEAN:
       return node.value;

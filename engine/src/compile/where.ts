@@ -76,15 +76,19 @@ function listOf(context: CompileContext, value: unknown, origin: FilterOrigin): 
   return resolved === null || resolved === undefined ? [] : [resolved];
 }
 
+/** Spellings Hasura still accepts for the boolean operators in permission filters. */
+const legacyOperators: Record<string, string> = { $and: '_and', $or: '_or', $not: '_not' };
+
 function compileEntry(
   context: CompileContext,
   table: TableInfo,
   alias: Sql,
-  key: string,
+  given: string,
   item: unknown,
   path: string,
   origin: FilterOrigin,
 ): Sql {
+  const key = origin === 'permission' ? (legacyOperators[given] ?? given) : given;
   if (key === '_and' || key === '_or') {
     const items = listOf(context, item, origin).map((entry, i) =>
       compileBoolExp(context, table, alias, entry, `${path}[${i}]`, origin),
@@ -165,7 +169,9 @@ function compileComparison(
 ): Sql {
   const scalar = scalarName(column);
   const typeName = column.isArray ? `${scalar}_array_comparison_exp` : `${scalar}_comparison_exp`;
-  const value = origin === 'request' ? context.variables.resolveShallow(item) : item;
+  let value = origin === 'request' ? context.variables.resolveShallow(item) : item;
+  // Permission filters may compare a column with a plain value, which means `_eq`.
+  if (origin === 'permission' && !isRecord(value)) value = { _eq: value };
   if (!isRecord(value)) {
     throw validationError(
       path,
@@ -175,7 +181,10 @@ function compileComparison(
   const allowed = operatorsFor(scalar, column.isArray);
   const target = sql`${alias}.${ident(column.name)}`;
   const parts: Sql[] = [];
-  for (const [operator, operand] of Object.entries(value)) {
+  for (const [given, operand] of Object.entries(value)) {
+    // Permission filters may still spell operators as `$eq`, `$in` and so on.
+    const operator =
+      origin === 'permission' && given.startsWith('$') ? `_${given.slice(1)}` : given;
     const operandPath = `${path}.${operator}`;
     const columnOperator = origin === 'permission' ? columnOperators[operator] : undefined;
     if (columnOperator !== undefined) {

@@ -6,6 +6,8 @@ import {
   getVariableValues,
   Kind,
   KnownArgumentNamesRule,
+  NoUnusedFragmentsRule,
+  NoUnusedVariablesRule,
   type OperationDefinitionNode,
   ProvidedRequiredArgumentsRule,
   parse,
@@ -13,6 +15,7 @@ import {
   ScalarLeafsRule,
   specifiedRules,
   ValuesOfCorrectTypeRule,
+  VariablesInAllowedPositionRule,
   validate,
 } from 'graphql';
 import { compileOperation } from '../compile/operation.js';
@@ -37,9 +40,14 @@ export interface GraphqlRequest {
 const compilerRules = new Set<unknown>([
   FieldsOnCorrectTypeRule,
   KnownArgumentNamesRule,
+  // Hasura accepts documents with unused variables and fragments.
+  NoUnusedFragmentsRule,
+  NoUnusedVariablesRule,
   ProvidedRequiredArgumentsRule,
   ScalarLeafsRule,
   ValuesOfCorrectTypeRule,
+  // Hasura lets a variable of a looser type reach an argument; Postgres checks the value.
+  VariablesInAllowedPositionRule,
 ]);
 const validationRules = specifiedRules.filter((rule) => !compilerRules.has(rule));
 

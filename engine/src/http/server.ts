@@ -14,6 +14,7 @@ type Handler = (app: App, request: IncomingMessage, response: ServerResponse) =>
 
 const postRoutes: Record<string, Handler> = {
   '/v1/graphql': handleGraphql,
+  '/v1alpha1/graphql': handleGraphql,
   '/v1beta1/relay': handleGraphql,
   '/v1/metadata': handleMetadata,
   '/v1/query': handleQuery,

@@ -14,14 +14,15 @@ const includePrefix = '!include ';
 export function readYamlWithIncludes(file: string): unknown {
   const text = readFileSync(file, 'utf8');
   const base = dirname(file);
-  const parsed: unknown = parseYaml(text, {
-    customTags: [
-      {
-        tag: '!include',
-        resolve: (path: string) => `${includePrefix}${path}`,
-      },
-    ],
-  });
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, {
+      customTags: [{ tag: '!include', resolve: (path: string) => `${includePrefix}${path}` }],
+    });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`${file} is not valid YAML: ${detail}`, { cause: error });
+  }
   return resolveIncludes(parsed, base);
 }
 

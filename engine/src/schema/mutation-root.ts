@@ -7,6 +7,7 @@ import {
 import { deleteRule, insertRule, selectRule, updateRule } from './access.js';
 import { boolExpType } from './bool-exp.js';
 import type { BuildContext } from './context.js';
+import { jsonbArguments } from './jsonb-operators.js';
 import type { TableInfo } from './model.js';
 import {
   incInputType,
@@ -77,6 +78,7 @@ function addUpdateFields(
       type: setInputType(context, table),
       description: 'sets the columns of the filtered rows to the given values',
     },
+    ...jsonbArguments(context, table),
   };
   fields[table.rootFields.update] = {
     type: mutationResponseType(context, table),

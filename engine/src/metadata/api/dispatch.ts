@@ -88,7 +88,9 @@ async function runOne(
     );
     context.schemaChanged = true;
   }
-  return operation(context, argsObject(body.args));
+  // Hasura's v1 `track_table` also takes the table name alone as its arguments.
+  const shorthand = typeof body.args === 'string' && type.endsWith('track_table');
+  return operation(context, shorthand ? { table: body.args } : argsObject(body.args));
 }
 
 /**
