@@ -17,12 +17,15 @@ export type ActionErrorCode =
   | 'mfa-not-enabled'
   | 'mfa-unavailable'
   | 'invalid-refresh-token'
+  | 'invalid-tenant-status'
   | 'invalid-token'
   | 'not-found'
   | 'password-change-required'
   | 'password-expired'
   | 'password-policy-violation'
   | 'payload-too-large'
+  | 'signup-disabled'
+  | 'tenant-exists'
   | 'sms-delivery-failed'
   | 'too-many-requests'
   | 'unauthorized'
@@ -98,6 +101,7 @@ export const errorTable: Record<ActionErrorCode, { status: number; message?: str
     status: 400,
     message: 'Invalid, expired or revoked refresh token. Sign in again.',
   },
+  'invalid-tenant-status': { status: 409 },
   'invalid-token': {
     status: 400,
     message: 'Invalid, expired or already used link. Request a new one.',
@@ -113,6 +117,11 @@ export const errorTable: Record<ActionErrorCode, { status: number; message?: str
   },
   'password-policy-violation': { status: 400 },
   'payload-too-large': { status: 413 },
+  'signup-disabled': {
+    status: 403,
+    message: 'Self-service sign-up is disabled. Ask the platform operator for a tenant.',
+  },
+  'tenant-exists': { status: 409 },
   'sms-delivery-failed': {
     status: 400,
     message: 'The SMS could not be sent. Try again in a minute.',

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { parseTenantReference, tenantCondition, tenantReferenceValue } from '../tenants/resolve.js';
 
 /** A tenant found by id or domain, with the user of the given email when there is one. */
 export interface LoginCandidate {
@@ -36,8 +37,6 @@ interface CandidateRow {
   user_status: string | null;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 // One query for tenant and user, so an unknown user costs the same round trips as a known one.
 // The open test matches the view active_sessions, which decides whether tokens are honoured.
 const candidateQuery = (tenantCondition: string) => `
@@ -50,8 +49,8 @@ const candidateQuery = (tenantCondition: string) => `
     LEFT JOIN public.users u ON u.tenant_id = t.id AND u.email = $2::citext
    WHERE ${tenantCondition}`;
 
-const byId = candidateQuery('t.id = $1::uuid');
-const byDomain = candidateQuery('t.domain = $1::citext');
+const byId = candidateQuery(tenantCondition({ kind: 'id', id: '' }, 't', 1));
+const byDomain = candidateQuery(tenantCondition({ kind: 'domain', domain: '' }, 't', 1));
 
 /**
  * Finds the tenant named by `tenantRef`, a tenant id when it has the form of a UUID and a
@@ -63,8 +62,9 @@ export async function findLoginCandidate(
   tenantRef: string,
   email: string,
 ): Promise<LoginCandidate | null> {
-  const query = uuidPattern.test(tenantRef) ? byId : byDomain;
-  const result = await pool.query<CandidateRow>(query, [tenantRef, email]);
+  const reference = parseTenantReference(tenantRef);
+  const query = reference.kind === 'id' ? byId : byDomain;
+  const result = await pool.query<CandidateRow>(query, [tenantReferenceValue(reference), email]);
   const row = result.rows[0];
   if (row === undefined) return null;
 

@@ -3,6 +3,5 @@ DROP FUNCTION IF EXISTS public.protect_last_admin();
 DROP TRIGGER IF EXISTS roles_protect_system ON public.roles;
 DROP FUNCTION IF EXISTS public.protect_system_roles();
 DROP FUNCTION IF EXISTS public.tenant_exists(uuid);
-DROP TABLE IF EXISTS public.user_invitations;
 DROP INDEX IF EXISTS public.tenants_deletion_scheduled;
 ALTER TABLE public.tenants DROP COLUMN IF EXISTS deletion_scheduled_at;

@@ -1,32 +1,10 @@
--- Tenant lifecycle: deletion after a grace period, invitations of pending users, and the
--- guards that keep every tenant administrable.
+-- Tenant lifecycle: deletion after a grace period, and the guards that keep every tenant
+-- administrable.
 
 ALTER TABLE public.tenants ADD COLUMN deletion_scheduled_at timestamptz;
 COMMENT ON COLUMN public.tenants.deletion_scheduled_at IS 'When the tenant and all its rows may be purged; null unless deletion was scheduled.';
 CREATE INDEX tenants_deletion_scheduled ON public.tenants (deletion_scheduled_at)
   WHERE deletion_scheduled_at IS NOT NULL;
-
-CREATE TABLE public.user_invitations (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  tenant_id uuid NOT NULL REFERENCES public.tenants (id) ON DELETE CASCADE,
-  user_id uuid NOT NULL REFERENCES public.users (id) ON DELETE CASCADE,
-  token_hash bytea NOT NULL UNIQUE CHECK (length(token_hash) = 32),
-  invited_by uuid REFERENCES public.users (id) ON DELETE SET NULL,
-  expires_at timestamptz NOT NULL,
-  accepted_at timestamptz,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  FOREIGN KEY (tenant_id, user_id) REFERENCES public.users (tenant_id, id) ON DELETE CASCADE
-);
-COMMENT ON TABLE public.user_invitations IS 'Invitation of a pending user; the token is sent to the user and only its SHA-256 is stored.';
-COMMENT ON COLUMN public.user_invitations.id IS 'Invitation id.';
-COMMENT ON COLUMN public.user_invitations.tenant_id IS 'Tenant of the invited user.';
-COMMENT ON COLUMN public.user_invitations.user_id IS 'Pending user who accepts the invitation by setting a password.';
-COMMENT ON COLUMN public.user_invitations.token_hash IS 'SHA-256 of the opaque invitation token. No role may select it.';
-COMMENT ON COLUMN public.user_invitations.invited_by IS 'User who sent the invitation; null when the platform provisioned the tenant.';
-COMMENT ON COLUMN public.user_invitations.expires_at IS 'When the token stops being accepted.';
-COMMENT ON COLUMN public.user_invitations.accepted_at IS 'When the invitation was accepted; an accepted token is not accepted again.';
-COMMENT ON COLUMN public.user_invitations.created_at IS 'When the invitation was created.';
-CREATE INDEX user_invitations_user ON public.user_invitations (user_id);
 
 -- True while the tenant row exists. A cascade from DELETE FROM tenants no longer sees it, so
 -- the guards below let a purge remove system roles and their last holders.

@@ -4,7 +4,8 @@ DECLARE
 BEGIN
   FOREACH target IN ARRAY ARRAY['tenants', 'tenant_features', 'users', 'roles', 'user_roles',
     'role_permissions', 'sessions', 'refresh_tokens', 'auth_factors', 'tenant_directories',
-    'plugin_installations', 'audit_events', 'user_invitations'] LOOP
+    'plugin_installations', 'audit_events', 'user_tokens', 'api_keys', 'mfa_challenges',
+    'mfa_codes'] LOOP
     EXECUTE format('DROP POLICY IF EXISTS tenant_read ON public.%I', target);
     EXECUTE format('DROP POLICY IF EXISTS tenant_insert ON public.%I', target);
     EXECUTE format('DROP POLICY IF EXISTS tenant_update ON public.%I', target);

@@ -84,4 +84,7 @@ SELECT public.enable_tenant_write_policies('public.auth_factors');
 SELECT public.enable_tenant_write_policies('public.tenant_directories');
 SELECT public.enable_tenant_write_policies('public.plugin_installations');
 SELECT public.enable_tenant_write_policies('public.audit_events');
-SELECT public.enable_tenant_write_policies('public.user_invitations');
+SELECT public.enable_tenant_write_policies('public.user_tokens');
+SELECT public.enable_tenant_write_policies('public.api_keys');
+SELECT public.enable_tenant_write_policies('public.mfa_challenges');
+SELECT public.enable_tenant_write_policies('public.mfa_codes');
