@@ -8,6 +8,7 @@ import { ActionError } from '../errors.js';
 import { parseActionPayload, textField } from '../http/action-payload.js';
 import { type ClientInfo, clientInfo } from '../http/client.js';
 import type { Mailer } from '../mail/mailer.js';
+import { challengeSecondFactor } from '../mfa/sign-in.js';
 import type { KeyValueStore } from '../store/store.js';
 import { type HasuraRole, signAccessToken } from '../tokens/access-token.js';
 import type { SigningKey } from '../tokens/keys.js';
@@ -119,6 +120,17 @@ export function createLoginHandler(deps: LoginDependencies) {
 
     await clearLoginFailures(deps.store, account);
 
+    const challenge = await challengeSecondFactor(deps, {
+      tenant,
+      user,
+      client,
+      method: 'password',
+    });
+    if (challenge !== null) {
+      response.json(challenge);
+      return;
+    }
+
     const roles = await loadHasuraRoles(deps.pool, { id: user.id, tenantId: tenant.id }, tenant);
     const rehash =
       check.needsRehash && user.passwordHash !== null
@@ -138,16 +150,21 @@ export function createLoginHandler(deps: LoginDependencies) {
   };
 }
 
-interface Grant {
+export interface Grant {
   tenant: LoginCandidate['tenant'];
   user: NonNullable<LoginCandidate['user']>;
   roles: HasuraRole[];
   client: ClientInfo;
   rehash: SessionStart['rehash'];
+  method?: SessionStart['method'];
+  secondFactor?: SessionStart['secondFactor'];
 }
 
 /** Starts the session and returns the `LoginResult` of the action, with a signed access token. */
-async function issueSession(deps: LoginDependencies, grant: Grant) {
+export async function issueSession(
+  deps: Pick<LoginDependencies, 'config' | 'pool' | 'signingKey'>,
+  grant: Grant,
+) {
   const { tenant, user, roles } = grant;
   const refreshToken = createRefreshToken();
   const sessionId = await startSession(deps.pool, {
@@ -158,6 +175,8 @@ async function issueSession(deps: LoginDependencies, grant: Grant) {
     sessionTtlSeconds: deps.config.sessionTtlSeconds,
     refreshTokenTtlSeconds: deps.config.refreshTokenTtlSeconds,
     rehash: grant.rehash,
+    method: grant.method,
+    secondFactor: grant.secondFactor,
   });
   const accessToken = await signAccessToken(
     deps.signingKey,

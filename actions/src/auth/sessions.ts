@@ -13,6 +13,10 @@ export interface SessionStart {
   refreshTokenTtlSeconds: number;
   /** New hash to store when the old one was made with other parameters, else null. */
   rehash: { previous: string; next: string } | null;
+  /** First factor of the sign-in, for the audit event; password when left out. */
+  method?: 'password' | 'directory';
+  /** Second factor that completed the sign-in, for the audit event, when there was one. */
+  secondFactor?: string;
 }
 
 /**
@@ -66,7 +70,11 @@ export async function startSession(pool: pg.Pool, start: SessionStart): Promise<
       resourceId: row.id,
       ip: start.client.ip,
       userAgent: start.client.userAgent,
-      after: { method: 'password', passwordRehashed: start.rehash !== null },
+      after: {
+        method: start.method ?? 'password',
+        passwordRehashed: start.rehash !== null,
+        ...(start.secondFactor === undefined ? {} : { secondFactor: start.secondFactor }),
+      },
     });
     return row.id;
   });
