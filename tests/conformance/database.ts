@@ -2,15 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Returns the URL of the PostgreSQL server the run uses. The embedded server of the Jest harness has no PostGIS,
- * so the runner takes `CONFORMANCE_DATABASE_URL`, then `DATABASE_URL`, then the local default.
+ * Returns the superuser URL of the PostgreSQL server named by `CONFORMANCE_DATABASE_URL`, or
+ * undefined when the run should start a server of its own.
  */
-export function serverUrlFromEnv(env: NodeJS.ProcessEnv): string {
-  return (
-    env.CONFORMANCE_DATABASE_URL ??
-    env.DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres'
-  );
+export function serverUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.CONFORMANCE_DATABASE_URL;
+  return url === undefined || url === '' ? undefined : url;
 }
 
 /** A reachable server, with what the run learned about it. */
