@@ -9,7 +9,7 @@ import type { KeyValueStore } from '../store/store.js';
 import { auditMfa } from './audit.js';
 import { acceptSecondFactor, loadFactors } from './factors.js';
 import { type MfaDependencies, secretBoxOf, smsSenderOf } from './sign-in.js';
-import { sendSmsCode } from './sms.js';
+import { sendSmsCode, smsCodeTtlSeconds } from './sms.js';
 import { resolveSubject } from './subject.js';
 
 export const disableMfaInputSchema = z.object({ code: textField(1, 64) });
@@ -50,7 +50,7 @@ export function createDisableMfaHandler(deps: MfaDependencies) {
       [caller.userId],
     );
     await auditMfa(deps.pool, caller, client, 'auth.mfa.disabled', { method: outcome.method });
-    response.json(true);
+    response.json({ disabled: true });
   };
 }
 
@@ -91,6 +91,6 @@ export function createSendMfaSmsHandler(deps: MfaDependencies & { store: KeyValu
       factorId: sms.id,
       phoneNumber: sms.phoneNumber,
     });
-    response.json(true);
+    response.json({ sent: true, expiresIn: smsCodeTtlSeconds });
   };
 }

@@ -152,7 +152,7 @@ describe('SMS factor', () => {
   it('discards a code after five wrong attempts', async () => {
     const { session } = await enrolSms(ids.tenant, 'sara@sms.test');
     const sent = await call('send-mfa-sms', 'sendMfaSms', {}, session);
-    expect(sent).toEqual({ status: 200, body: true });
+    expect(sent).toEqual({ status: 200, body: { sent: true, expiresIn: 300 } });
     const code = lastSms().code;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -187,7 +187,7 @@ describe('SMS factor', () => {
     const challenge = await login(ids.tenant, 'sid@sms.test');
     const old = lastSms().code;
     const resent = await call('send-mfa-sms', 'sendMfaSms', { mfaToken: challenge.body.mfaToken });
-    expect(resent).toEqual({ status: 200, body: true });
+    expect(resent).toEqual({ status: 200, body: { sent: true, expiresIn: 300 } });
     const fresh = lastSms().code;
     if (old !== fresh) {
       const stale = await call('verify-mfa', 'verifyMfa', {

@@ -333,7 +333,7 @@ describe('disableMfa', () => {
     expectError(wrong, 400, 'invalid-mfa-code');
 
     const right = await call('disable-mfa', 'disableMfa', { code: codeAt(secret, 1) }, session);
-    expect(right).toEqual({ status: 200, body: true });
+    expect(right).toEqual({ status: 200, body: { disabled: true } });
     const factors = await client.query('SELECT 1 FROM auth_factors WHERE user_id = $1', [ids.eve]);
     expect(factors.rowCount).toBe(0);
     const after = await login(ids.tenant, 'eve@mfa.test');
