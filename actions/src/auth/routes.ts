@@ -1,7 +1,10 @@
 import type { Express, RequestHandler } from 'express';
 import type { ActionsDependencies } from '../app.js';
 import type { ActionsConfig } from '../config.js';
+import { createChangePasswordHandler } from './change-password.js';
+import { createAcceptInviteHandler, createInviteUserHandler } from './invite.js';
 import { createLogoutHandler } from './logout.js';
+import { createRequestResetHandler, createResetPasswordHandler } from './password-reset.js';
 import { createRefreshHandler } from './refresh.js';
 import { createMySessionsHandler, createRevokeSessionHandler } from './sessions-list.js';
 
@@ -20,4 +23,9 @@ export function registerAuthRoutes(
   app.post('/logout', ...action, createLogoutHandler(all));
   app.post('/my-sessions', ...action, createMySessionsHandler(all));
   app.post('/revoke-session', ...action, createRevokeSessionHandler(all));
+  app.post('/change-password', ...action, createChangePasswordHandler(all));
+  app.post('/request-password-reset', ...action, createRequestResetHandler(all));
+  app.post('/reset-password', ...action, createResetPasswordHandler(all));
+  app.post('/invite-user', ...action, createInviteUserHandler(all));
+  app.post('/accept-invite', ...action, createAcceptInviteHandler(all));
 }

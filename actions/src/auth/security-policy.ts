@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { ActionError } from '../errors.js';
 
@@ -120,4 +121,16 @@ export function assertPasswordAllowed(policy: PasswordPolicy, password: string):
         "tenant's password policy). Choose a password that meets it.",
     );
   }
+}
+
+/** Reads the security policy of tenant `tenantId`; a missing tenant gets the defaults. */
+export async function loadSecurityPolicy(
+  client: pg.Pool | pg.ClientBase,
+  tenantId: string,
+): Promise<SecurityPolicy> {
+  const result = await client.query<{ security: unknown }>(
+    `SELECT configuration -> 'security' AS security FROM public.tenants WHERE id = $1`,
+    [tenantId],
+  );
+  return parseSecurityPolicy(result.rows[0]?.security);
 }
