@@ -1,4 +1,3 @@
-import { hash } from '@node-rs/argon2';
 import pg, { type QueryResultRow } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../tests/harness/db.js';
 import {
@@ -6,112 +5,32 @@ import {
   startTestServer,
   type TestServer,
   testActionSecret,
-  testPasswordHashing,
 } from '../testing/server.js';
-
-const ids = {
-  platform: '40000000-0000-4000-8000-000000000001',
-  customer: '40000000-0000-4000-8000-000000000002',
-  other: '40000000-0000-4000-8000-000000000003',
-  root: '41000000-0000-4000-8000-000000000001',
-  admin: '41000000-0000-4000-8000-000000000002',
-  member: '41000000-0000-4000-8000-000000000003',
-  rootSession: '42000000-0000-4000-8000-000000000001',
-  adminSession: '42000000-0000-4000-8000-000000000002',
-  memberSession: '42000000-0000-4000-8000-000000000003',
-  endedSession: '42000000-0000-4000-8000-000000000004',
-};
-const password = 'Tenancy-Passw0rd-1234';
+import {
+  type ActionReply,
+  act,
+  expectError,
+  ids,
+  password,
+  root,
+  seedTenants,
+  session,
+  tenantAdmin,
+} from './test-fixtures.js';
 
 let database: TestDatabase;
 let client: pg.Client;
 let server: TestServer;
 
-type Session = Record<string, string>;
-
-function session(role: string, userId: string, tenantId: string, sessionId: string): Session {
-  return {
-    'x-hasura-role': role,
-    'x-hasura-user-id': userId,
-    'x-hasura-tenant-id': tenantId,
-    'x-hasura-session-id': sessionId,
-  };
-}
-
-const root = session('platform_admin', ids.root, ids.platform, ids.rootSession);
-const tenantAdmin = session('tenant_admin', ids.admin, ids.customer, ids.adminSession);
-const member = session('user', ids.member, ids.customer, ids.memberSession);
-
-interface ActionReply {
-  status: number;
-  body: Record<string, unknown> & { message?: string; extensions?: { code?: string } };
-}
-
-/** Posts an action payload as Hasura does, with the caller's session variables. */
-async function act(
-  path: string,
-  name: string,
-  input: Record<string, unknown>,
-  variables: Session,
-): Promise<ActionReply> {
-  const response = await fetch(`${server.url}/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-acci-action-secret': testActionSecret },
-    body: JSON.stringify({ action: { name }, input, session_variables: variables }),
-  });
-  return { status: response.status, body: (await response.json()) as ActionReply['body'] };
-}
-
-function expectError(reply: ActionReply, status: number, code: string, message: string) {
-  expect(reply.status).toBe(status);
-  expect(reply.body.extensions?.code).toBe(code);
-  expect(reply.body.message).toBe(message);
-}
-
 async function rows<Row extends QueryResultRow>(sql: string, params: unknown[] = []) {
   return (await client.query<Row>(sql, params)).rows;
-}
-
-async function seed(): Promise<void> {
-  const passwordHash = await hash(password, testPasswordHashing);
-  await client.query(
-    `INSERT INTO tenants (id, name, domain, plan, is_platform) VALUES
-       ($1, 'Platform', 'platform.test', 'platform', true),
-       ($2, 'Customer', 'customer.test', 'standard', false),
-       ($3, 'Other', 'other.test', 'free', false)`,
-    [ids.platform, ids.customer, ids.other],
-  );
-  await client.query(
-    `INSERT INTO users (id, tenant_id, email, password_hash) VALUES
-       ($1, $4, 'root@platform.test', $5), ($2, $6, 'admin@customer.test', $5),
-       ($3, $6, 'member@customer.test', $5)`,
-    [ids.root, ids.admin, ids.member, ids.platform, passwordHash, ids.customer],
-  );
-  await client.query(
-    `INSERT INTO sessions (id, tenant_id, user_id, expires_at, revoked_at) VALUES
-       ($1, $5, $6, now() + interval '1 hour', NULL),
-       ($2, $7, $8, now() + interval '1 hour', NULL),
-       ($3, $7, $9, now() + interval '1 hour', NULL),
-       ($4, $5, $6, now() + interval '1 hour', now())`,
-    [
-      ids.rootSession,
-      ids.adminSession,
-      ids.memberSession,
-      ids.endedSession,
-      ids.platform,
-      ids.root,
-      ids.customer,
-      ids.admin,
-      ids.member,
-    ],
-  );
 }
 
 beforeAll(async () => {
   database = await createTestDatabase('actions-tenants');
   client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  await seed();
+  await seedTenants(client);
   server = await startTestServer(database.url, { ACCI_SELF_SERVICE_SIGNUP: 'true' });
 });
 
@@ -134,7 +53,7 @@ describe('createTenant', () => {
   let created: ActionReply;
 
   beforeAll(async () => {
-    created = await act('create-tenant', 'createTenant', newTenant, root);
+    created = await act(server, 'create-tenant', 'createTenant', newTenant, root);
   });
 
   it('returns the tenant without the invitation token', () => {
@@ -207,7 +126,7 @@ describe('createTenant', () => {
   });
 
   it('rejects a domain that is taken', async () => {
-    const reply = await act('create-tenant', 'createTenant', newTenant, root);
+    const reply = await act(server, 'create-tenant', 'createTenant', newTenant, root);
     expectError(
       reply,
       409,
@@ -218,6 +137,7 @@ describe('createTenant', () => {
 
   it('names invalid input fields', async () => {
     const reply = await act(
+      server,
       'create-tenant',
       'createTenant',
       { ...newTenant, domain: 'not a domain', plan: 'gold' },
@@ -233,7 +153,7 @@ describe('createTenant', () => {
   });
 
   it('rejects roles other than platform_admin', async () => {
-    const reply = await act('create-tenant', 'createTenant', newTenant, tenantAdmin);
+    const reply = await act(server, 'create-tenant', 'createTenant', newTenant, tenantAdmin);
     expectError(
       reply,
       403,
@@ -244,7 +164,7 @@ describe('createTenant', () => {
 
   it('rejects an ended session', async () => {
     const ended = session('platform_admin', ids.root, ids.platform, ids.endedSession);
-    const reply = await act('create-tenant', 'createTenant', newTenant, ended);
+    const reply = await act(server, 'create-tenant', 'createTenant', newTenant, ended);
     expectError(
       reply,
       403,
@@ -266,7 +186,7 @@ describe('signUpTenant', () => {
   };
 
   it('creates a trial tenant whose admin can sign in', async () => {
-    const reply = await act('sign-up-tenant', 'signUpTenant', signUp, {
+    const reply = await act(server, 'sign-up-tenant', 'signUpTenant', signUp, {
       'x-hasura-role': 'anonymous',
     });
     expect(reply.status).toBe(200);
