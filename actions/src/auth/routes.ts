@@ -1,4 +1,10 @@
 import type { Express, RequestHandler } from 'express';
+import { createExchangeApiKeyHandler } from '../apikeys/exchange.js';
+import {
+  createCreateApiKeyHandler,
+  createListApiKeysHandler,
+  createRevokeApiKeyHandler,
+} from '../apikeys/manage.js';
 import type { ActionsDependencies } from '../app.js';
 import type { ActionsConfig } from '../config.js';
 import { createChangePasswordHandler } from './change-password.js';
@@ -28,4 +34,8 @@ export function registerAuthRoutes(
   app.post('/reset-password', ...action, createResetPasswordHandler(all));
   app.post('/invite-user', ...action, createInviteUserHandler(all));
   app.post('/accept-invite', ...action, createAcceptInviteHandler(all));
+  app.post('/create-api-key', ...action, createCreateApiKeyHandler(all));
+  app.post('/list-api-keys', ...action, createListApiKeysHandler(all));
+  app.post('/revoke-api-key', ...action, createRevokeApiKeyHandler(all));
+  app.post('/exchange-api-key', ...action, createExchangeApiKeyHandler(all));
 }
