@@ -1,12 +1,18 @@
 import pg from 'pg';
 import type { EngineConfig } from './config/env.js';
+import { introspectFunctions } from './database/functions.js';
 import { introspectTables } from './database/introspect.js';
 import { PlanCache } from './execute/prepare.js';
 import { readStoredMetadata, storeMetadata } from './metadata/catalog-store.js';
 import type { Metadata } from './metadata/types.js';
 import { buildRoleSchema, type RoleSchema } from './schema/build.js';
 import type { Catalog, InconsistentObject } from './schema/model.js';
-import { qualify, resolveCatalog, trackedTables } from './schema/resolve.js';
+import {
+  computedFieldFunctions,
+  qualify,
+  resolveCatalog,
+  trackedTables,
+} from './schema/resolve.js';
 
 /** Writes one structured log entry. */
 export type Log = (entry: Record<string, unknown>) => void;
@@ -36,7 +42,8 @@ export class EngineState {
   async activate(metadata: Metadata, resourceVersion: number): Promise<void> {
     const tables = trackedTables(metadata).map((entry) => qualify(entry.table));
     const shapes = await introspectTables(this.pool, tables);
-    const { catalog, inconsistent } = resolveCatalog(metadata, shapes);
+    const functions = await introspectFunctions(this.pool, computedFieldFunctions(metadata));
+    const { catalog, inconsistent } = resolveCatalog(metadata, shapes, functions);
     this.metadata = metadata;
     this.resourceVersion = resourceVersion;
     this.catalog = catalog;
@@ -66,11 +73,12 @@ export class EngineState {
   }
 
   /** The role's schema, built on first use and kept until the metadata changes. */
-  roleSchema(role: string): RoleSchema {
-    let schema = this.schemas.get(role);
+  roleSchema(role: string, backendOnly = false): RoleSchema {
+    const key = `${role}\u0000${backendOnly}`;
+    let schema = this.schemas.get(key);
     if (schema === undefined) {
-      schema = buildRoleSchema(this.catalog, this.metadata, role);
-      this.schemas.set(role, schema);
+      schema = buildRoleSchema(this.catalog, this.metadata, role, backendOnly);
+      this.schemas.set(key, schema);
     }
     return schema;
   }

@@ -22,7 +22,8 @@ async function update(id: number, changes: string, variables?: Record<string, un
     variables === undefined ? {} : { variables },
   );
   expect(body.errors).toBeUndefined();
-  return (body.data?.update_doc_by_pk as { body: unknown }).body;
+  const row = body.data?.update_doc_by_pk as { body: unknown } | undefined;
+  return row?.body;
 }
 
 describe('jsonb update operators', () => {

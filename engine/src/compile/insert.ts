@@ -102,6 +102,10 @@ function onConflictClause(
     }
     return sql`${ident(column.name)} = EXCLUDED.${ident(column.name)}`;
   });
+  // The update permission's presets apply to rows the upsert updates.
+  for (const [name, value] of presetValues(context, table, rule.set)) {
+    assignments.push(sql`${ident(name)} = ${value}`);
+  }
   const conditions = [compileBoolExp(context, table, alias, rule.filter, '$', 'permission')];
   if (spec.where !== undefined && spec.where !== null) {
     conditions.push(compileBoolExp(context, table, alias, spec.where, `${path}.where`, 'request'));

@@ -1,7 +1,13 @@
-import { selectableColumns, selectRule, visibleRelationships } from '../schema/access.js';
-import type { ColumnField, TableInfo } from '../schema/model.js';
+import {
+  selectableColumns,
+  selectableComputedFields,
+  selectRule,
+  visibleRelationships,
+} from '../schema/access.js';
+import type { ColumnField, ComputedFieldInfo, TableInfo } from '../schema/model.js';
 import { scalarName, stringifiedScalars } from '../schema/scalars.js';
 import { compileAggregate } from './aggregate.js';
+import { computedFieldCall } from './computed-field.js';
 import { type CompileContext, validationError } from './context.js';
 import { type CollectedField, checkArguments, fieldArguments, subFields } from './fields.js';
 import { jsonObject } from './json-object.js';
@@ -68,6 +74,13 @@ export function rowJson(
       ]);
       continue;
     }
+    const computed = selectableComputedFields(table, context.role, context.catalog.tables).find(
+      (entry) => entry.name === field.name,
+    );
+    if (computed !== undefined) {
+      pairs.push([field.key, computedValue(context, table, computed, alias, field, fieldPath)]);
+      continue;
+    }
     throw validationError(
       fieldPath,
       `field '${field.name}' not found in type: '${table.typeName}'`,
@@ -97,6 +110,32 @@ function columnField(
   if (typeof pathArg === 'string')
     return compileJsonPath(sql`${alias}.${ident(column.name)}`, pathArg, `${path}.args.path`);
   return columnValue(context, column, alias);
+}
+
+/** The value of a computed field: a scalar, or the rows its function returns. */
+function computedValue(
+  context: CompileContext,
+  table: TableInfo,
+  computed: ComputedFieldInfo,
+  alias: Sql,
+  field: CollectedField,
+  path: string,
+): Sql {
+  const call = computedFieldCall(table, computed, alias);
+  if (computed.target !== undefined) {
+    return listJson(context, context.table(computed.target), field, path, undefined, call);
+  }
+  checkArguments(field, [], path);
+  const scalar = computed.scalar;
+  if (
+    scalar !== undefined &&
+    context.stringifyNumeric &&
+    !scalar.isArray &&
+    stringifiedScalars.has(scalarName(scalar))
+  ) {
+    return sql`(${call})::text`;
+  }
+  return call;
 }
 
 /** One object or null: an object relationship or a `_by_pk` lookup. */
@@ -146,6 +185,7 @@ export function listQuery(
   field: CollectedField,
   path: string,
   condition: ((inner: Sql) => Sql) | undefined,
+  source?: Sql,
 ): ListQuery {
   checkArguments(field, listArguments, path);
   const args = fieldArguments(context, field);
@@ -211,7 +251,7 @@ export function listQuery(
         )}) `;
   return {
     alias,
-    from: sql`FROM ${ident(table.table.schema, table.table.name)} AS ${alias} WHERE ${join(conditions, ' AND ')}`,
+    from: sql`FROM ${source ?? ident(table.table.schema, table.table.name)} AS ${alias} WHERE ${join(conditions, ' AND ')}`,
     orderBy,
     tail,
     distinct,
@@ -263,8 +303,9 @@ export function listJson(
   field: CollectedField,
   path: string,
   condition: ((inner: Sql) => Sql) | undefined,
+  rows?: Sql,
 ): Sql {
-  const query = listQuery(context, table, field, path, condition);
+  const query = listQuery(context, table, field, path, condition, rows);
   const row = rowJson(
     context,
     table,

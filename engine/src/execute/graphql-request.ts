@@ -12,6 +12,23 @@ import { errorBody } from './response.js';
 import { type ActionRunner, runOperation } from './run.js';
 import type { Session } from './session.js';
 
+const trueTexts = ['true', 't', 'yes', 'y'];
+const falseTexts = ['false', 'f', 'no', 'n'];
+
+/** Reads `x-hasura-use-backend-only-permissions`, which admin-secret requests may send. */
+function backendOnlyRequested(session: Session): boolean {
+  const value = session.variables['x-hasura-use-backend-only-permissions'];
+  if (value === undefined) return false;
+  const text = value.trim().toLowerCase();
+  if (trueTexts.includes(text)) return true;
+  if (falseTexts.includes(text)) return false;
+  throw new EngineError(
+    'bad-request',
+    'x-hasura-use-backend-only-permissions:  Not a valid boolean text. True values are ["true","t","yes","y"] and  False values are ["false","f","no","n"]. All values are case insensitive',
+    { status: 200 },
+  );
+}
+
 /** Runs one GraphQL request for a session and returns the response body as JSON text. */
 export async function executeGraphql(
   state: EngineState,
@@ -29,7 +46,7 @@ export async function executeGraphql(
       });
     }
     checkAllowlist(state, session, request.query);
-    const roleSchema = state.roleSchema(session.role);
+    const roleSchema = state.roleSchema(session.role, backendOnlyRequested(session));
     const prepared = prepareOperation(
       state.plans,
       state.catalog,

@@ -158,7 +158,7 @@ export function prepareOperation(
   const document = cache.document(request.query);
   const operation = pickOperation(document, request.operationName);
   const entry = cache.entry(
-    `${roleSchema.role}\u0000${request.operationName ?? ''}\u0000${request.query}`,
+    `${roleSchema.cacheKey}\u0000${request.operationName ?? ''}\u0000${request.query}`,
   );
   if (entry.structural === undefined) {
     const errors = validate(roleSchema.schema, document, validationRules);

@@ -1,5 +1,6 @@
 import type {
   ColumnField,
+  ComputedFieldInfo,
   DeleteRule,
   InsertRule,
   RelationshipInfo,
@@ -19,6 +20,7 @@ export function selectRule(table: TableInfo, role: string): SelectRule | undefin
   if (role === adminRole) {
     return {
       columns: everyColumn(table),
+      computedFields: new Set(table.computedFields.map((field) => field.name)),
       filter: {},
       limit: undefined,
       allowAggregations: true,
@@ -74,4 +76,21 @@ export function visibleRelationships(
     }
   }
   return out;
+}
+
+/** Computed fields the role may read: all for admin, else those its select permission lists. */
+export function selectableComputedFields(
+  table: TableInfo,
+  role: string,
+  tables: Map<string, TableInfo>,
+): ComputedFieldInfo[] {
+  const rule = selectRule(table, role);
+  if (rule === undefined) return [];
+  return table.computedFields.filter((field) => {
+    if (field.target !== undefined) {
+      const target = tables.get(field.target);
+      return target !== undefined && selectRule(target, role) !== undefined;
+    }
+    return rule.computedFields.has(field.name);
+  });
 }

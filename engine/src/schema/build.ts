@@ -19,14 +19,23 @@ import type { RootField } from './root-field.js';
 /** One role's GraphQL schema and what each root field does. */
 export interface RoleSchema {
   role: string;
+  /** Whether backend-only insert, update and delete permissions are in this schema. */
+  backendOnly: boolean;
+  /** Key of this schema in caches: the role, marked when backend-only permissions apply. */
+  cacheKey: string;
   schema: GraphQLSchema;
   query: Map<string, RootField>;
   mutation: Map<string, RootField>;
 }
 
 /** Builds the GraphQL schema that one role sees. */
-export function buildRoleSchema(catalog: Catalog, metadata: Metadata, role: string): RoleSchema {
-  const context = buildContext(catalog, role);
+export function buildRoleSchema(
+  catalog: Catalog,
+  metadata: Metadata,
+  role: string,
+  backendOnly = false,
+): RoleSchema {
+  const context = buildContext(catalog, role, backendOnly);
   const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
   const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
   const query = new Map<string, RootField>();
@@ -57,5 +66,6 @@ export function buildRoleSchema(catalog: Catalog, metadata: Metadata, role: stri
     mutation: mutationRoot,
     subscription: subscriptionRoot,
   });
-  return { role, schema, query, mutation };
+  const cacheKey = backendOnly ? `${role}\u0000backend-only` : role;
+  return { role, backendOnly, cacheKey, schema, query, mutation };
 }

@@ -6,16 +6,19 @@ import { scalarRegistry } from './scalars.js';
 export interface BuildContext {
   catalog: Catalog;
   role: string;
+  /** Set when the request asked for backend-only permissions with the admin secret. */
+  backendOnly: boolean;
   scalar: (name: string) => GraphQLScalarType;
   /** Returns the named type, creating it once per schema. */
   memo<T extends GraphQLNamedType>(name: string, make: () => T): T;
 }
 
-export function buildContext(catalog: Catalog, role: string): BuildContext {
+export function buildContext(catalog: Catalog, role: string, backendOnly = false): BuildContext {
   const types = new Map<string, GraphQLNamedType>();
   return {
     catalog,
     role,
+    backendOnly,
     scalar: scalarRegistry(),
     memo<T extends GraphQLNamedType>(name: string, make: () => T): T {
       const found = types.get(name);

@@ -17,8 +17,24 @@ export interface RelationshipInfo {
   description: string | null;
 }
 
+/** A computed field: a SQL function of the row, returning a scalar or rows of a table. */
+export interface ComputedFieldInfo {
+  name: string;
+  function: QualifiedTable;
+  description: string | null;
+  /** Name of the function's row argument; the first argument when unset. */
+  tableArgument: string | undefined;
+  /** Name of the argument that receives the session variables as JSON. */
+  sessionArgument: string | undefined;
+  /** Scalar result type, when the function returns a scalar. */
+  scalar: Pick<ColumnInfo, 'sqlType' | 'baseType' | 'isArray'> | undefined;
+  /** Key of the table whose rows the function returns (as a set), otherwise undefined. */
+  target: string | undefined;
+}
+
 export interface SelectRule {
   columns: Set<string>;
+  computedFields: Set<string>;
   filter: BoolExp;
   limit: number | undefined;
   allowAggregations: boolean;
@@ -77,6 +93,7 @@ export interface TableInfo {
   columns: ColumnField[];
   columnsByName: Map<string, ColumnField>;
   relationships: RelationshipInfo[];
+  computedFields: ComputedFieldInfo[];
   rootFields: RootFieldNames;
   /** Root field descriptions set through `custom_root_fields` comments. */
   rootComments: Partial<Record<keyof RootFieldNames, string>>;

@@ -11,6 +11,7 @@ import { jsonbArguments } from './jsonb-operators.js';
 import type { TableInfo } from './model.js';
 import {
   incInputType,
+  insertableColumns,
   insertInputType,
   mutationResponseType,
   onConflictType,
@@ -65,6 +66,7 @@ function addUpdateFields(
   index: Map<string, RootField>,
 ): void {
   const inc = incInputType(context, table);
+  const set = setInputType(context, table);
   const changes: GraphQLFieldConfigArgumentMap = {
     ...(inc === undefined
       ? {}
@@ -74,10 +76,14 @@ function addUpdateFields(
             description: 'increments the numeric columns with given value of the filtered values',
           },
         }),
-    _set: {
-      type: setInputType(context, table),
-      description: 'sets the columns of the filtered rows to the given values',
-    },
+    ...(set === undefined
+      ? {}
+      : {
+          _set: {
+            type: set,
+            description: 'sets the columns of the filtered rows to the given values',
+          },
+        }),
     ...jsonbArguments(context, table),
   };
   fields[table.rootFields.update] = {
@@ -144,11 +150,18 @@ export function addMutationFields(
 ): void {
   for (const table of context.catalog.tables.values()) {
     const readable = selectRule(table, context.role) !== undefined;
-    if (insertRule(table, context.role) !== undefined)
+    const usable = <T extends { backendOnly: boolean }>(rule: T | undefined): boolean =>
+      rule !== undefined && (!rule.backendOnly || context.backendOnly);
+    // GraphQL input objects need a field, so a role that may set no column gets no insert.
+    if (
+      usable(insertRule(table, context.role)) &&
+      insertableColumns(table, context.role).length > 0
+    ) {
       addInsertFields(context, table, fields, index);
-    if (readable && updateRule(table, context.role) !== undefined)
+    }
+    if (readable && usable(updateRule(table, context.role)))
       addUpdateFields(context, table, fields, index);
-    if (readable && deleteRule(table, context.role) !== undefined)
+    if (readable && usable(deleteRule(table, context.role)))
       addDeleteFields(context, table, fields, index);
   }
 }

@@ -70,7 +70,12 @@ export function insertInputType(context: BuildContext, table: TableInfo): GraphQ
   );
 }
 
-export function setInputType(context: BuildContext, table: TableInfo): GraphQLInputObjectType {
+/** `<table>_set_input`, or undefined when the role may change no column. */
+export function setInputType(
+  context: BuildContext,
+  table: TableInfo,
+): GraphQLInputObjectType | undefined {
+  if (updatableColumns(table, context.role).length === 0) return undefined;
   return columnInput(
     context,
     `${table.typeName}_set_input`,

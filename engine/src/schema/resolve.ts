@@ -1,3 +1,4 @@
+import type { FunctionShape } from '../database/functions.js';
 import { type TableShape, tableKey } from '../database/introspect.js';
 import type {
   ForeignKeyUsing,
@@ -7,6 +8,8 @@ import type {
   RootFieldName,
   TableEntry,
 } from '../metadata/types.js';
+import { isRecord } from '../util/json.js';
+import { computedFieldName, resolveComputedField } from './computed-fields.js';
 import type {
   Catalog,
   ColumnField,
@@ -164,6 +167,7 @@ function tableRules(
     const rootFields = permission.query_root_fields;
     rulesOf(role).select = {
       columns: allColumns(shape, permission.columns),
+      computedFields: new Set(permission.computed_fields ?? []),
       filter: permission.filter ?? {},
       limit: permission.limit ?? undefined,
       allowAggregations: permission.allow_aggregations === true,
@@ -209,6 +213,7 @@ export function trackedTables(metadata: Metadata): TableEntry[] {
 export function resolveCatalog(
   metadata: Metadata,
   shapes: Map<string, TableShape>,
+  functions: Map<string, FunctionShape> = new Map(),
 ): { catalog: Catalog; inconsistent: InconsistentObject[] } {
   const tables = new Map<string, TableInfo>();
   const roles = new Set<string>();
@@ -237,6 +242,7 @@ export function resolveCatalog(
       columns,
       columnsByName: new Map(columns.map((column) => [column.name, column])),
       relationships: [],
+      computedFields: [],
       rootFields: rootFieldNames(entry, typeName),
       rootComments: rootComments(entry),
       rules: tableRules(entry, shape, roles),
@@ -263,5 +269,41 @@ export function resolveCatalog(
       info.relationships.push(resolved);
     }
   }
+  for (const entry of entries) {
+    const info = tables.get(tableKey(qualify(entry.table)));
+    if (info === undefined) continue;
+    for (const field of entry.computed_fields ?? []) {
+      const resolved = resolveComputedField(field, functions, tables);
+      if (typeof resolved === 'string') {
+        inconsistent.push({
+          type: 'computed_field',
+          name: `computed_field ${computedFieldName(field)} in table ${info.key} in source default`,
+          reason: `Inconsistent object: ${resolved}`,
+          definition: field,
+        });
+      } else {
+        info.computedFields.push(resolved);
+      }
+    }
+  }
   return { catalog: { tables, roles }, inconsistent };
+}
+
+/** The functions that the tracked tables' computed fields call. */
+export function computedFieldFunctions(metadata: Metadata): QualifiedTable[] {
+  const found: QualifiedTable[] = [];
+  for (const entry of trackedTables(metadata)) {
+    for (const field of entry.computed_fields ?? []) {
+      const definition = isRecord(field) && isRecord(field.definition) ? field.definition : {};
+      const given = definition.function;
+      if (typeof given === 'string') found.push({ schema: 'public', name: given });
+      else if (isRecord(given) && typeof given.name === 'string') {
+        found.push({
+          schema: typeof given.schema === 'string' ? given.schema : 'public',
+          name: given.name,
+        });
+      }
+    }
+  }
+  return found;
 }

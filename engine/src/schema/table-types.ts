@@ -8,7 +8,12 @@ import {
   GraphQLObjectType,
   type GraphQLOutputType,
 } from 'graphql';
-import { selectableColumns, selectRule, visibleRelationships } from './access.js';
+import {
+  selectableColumns,
+  selectableComputedFields,
+  selectRule,
+  visibleRelationships,
+} from './access.js';
 import { aggregateType } from './aggregate-types.js';
 import { boolExpType } from './bool-exp.js';
 import type { BuildContext } from './context.js';
@@ -111,6 +116,23 @@ function tableFields(
         type: new GraphQLNonNull(aggregateType(context, target)),
         description: relationship.description ?? 'An aggregate relationship',
         args: selectArguments(context, target),
+      };
+    }
+  }
+  for (const computed of selectableComputedFields(table, context.role, context.catalog.tables)) {
+    const target =
+      computed.target === undefined ? undefined : context.catalog.tables.get(computed.target);
+    if (target !== undefined) {
+      fields[computed.name] = {
+        type: new GraphQLList(new GraphQLNonNull(tableObjectType(context, target))),
+        description: computed.description ?? 'A computed field, executes function',
+        args: selectArguments(context, target),
+      };
+    } else if (computed.scalar !== undefined) {
+      const scalar = context.scalar(scalarName(computed.scalar));
+      fields[computed.name] = {
+        type: computed.scalar.isArray ? new GraphQLList(new GraphQLNonNull(scalar)) : scalar,
+        description: computed.description ?? 'A computed field, executes function',
       };
     }
   }

@@ -15,9 +15,11 @@ import { argsObject, type Operation, type OperationContext } from './context.js'
 import { dmlOperations } from './dml-ops.js';
 import { runSql } from './run-sql.js';
 import {
+  addComputedField,
   createArrayRelationship,
   createObjectRelationship,
   createPermission,
+  dropComputedField,
   dropPermission,
   dropRelationship,
   setTableCustomization,
@@ -32,6 +34,8 @@ const tableOperations: Record<string, Operation> = {
   create_object_relationship: createObjectRelationship,
   create_array_relationship: createArrayRelationship,
   drop_relationship: dropRelationship,
+  add_computed_field: addComputedField,
+  drop_computed_field: dropComputedField,
   create_select_permission: createPermission('select_permissions'),
   create_insert_permission: createPermission('insert_permissions'),
   create_update_permission: createPermission('update_permissions'),

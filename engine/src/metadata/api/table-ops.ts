@@ -195,3 +195,37 @@ export function dropPermission(key: PermissionKey): Operation {
     return success;
   };
 }
+
+export const addComputedField: Operation = async (context, args) => {
+  const entry = findEntry(context, args);
+  const name = args.name;
+  if (typeof name !== 'string') throw parseFailed('key "name" not found');
+  const existing = (entry.computed_fields ?? []) as { name?: string }[];
+  if (existing.some((item) => item.name === name)) {
+    throw new EngineError('already-exists', `computed field "${name}" already exists`, {
+      path: '$.args',
+    });
+  }
+  const field = {
+    name,
+    definition: args.definition,
+    ...(typeof args.comment === 'string' ? { comment: args.comment } : {}),
+  };
+  entry.computed_fields = [...existing, field];
+  context.changed = true;
+  return success;
+};
+
+export const dropComputedField: Operation = async (context, args) => {
+  const entry = findEntry(context, args);
+  const existing = (entry.computed_fields ?? []) as { name?: string }[];
+  const kept = existing.filter((item) => item.name !== args.name);
+  if (kept.length === existing.length) {
+    throw new EngineError('not-exists', `computed field "${String(args.name)}" does not exist`, {
+      path: '$.args',
+    });
+  }
+  entry.computed_fields = kept;
+  context.changed = true;
+  return success;
+};

@@ -1,0 +1,53 @@
+import type { FunctionShape } from '../database/functions.js';
+import { tableKey } from '../database/introspect.js';
+import { isRecord } from '../util/json.js';
+import type { ComputedFieldInfo, TableInfo } from './model.js';
+
+export function computedFieldName(field: unknown): string {
+  return isRecord(field) && typeof field.name === 'string' ? field.name : '(unnamed)';
+}
+
+/** Resolves a `computed_fields` entry against the database's functions, or explains why not. */
+export function resolveComputedField(
+  field: unknown,
+  functions: Map<string, FunctionShape>,
+  tables: Map<string, TableInfo>,
+): ComputedFieldInfo | string {
+  if (!isRecord(field) || typeof field.name !== 'string' || !isRecord(field.definition)) {
+    return 'a computed field needs a "name" and a "definition"';
+  }
+  const definition = field.definition;
+  const given = definition.function;
+  const name =
+    typeof given === 'string'
+      ? { schema: 'public', name: given }
+      : isRecord(given) && typeof given.name === 'string'
+        ? { schema: typeof given.schema === 'string' ? given.schema : 'public', name: given.name }
+        : undefined;
+  if (name === undefined) return 'the computed field has no "function"';
+  const shape = functions.get(tableKey(name));
+  if (shape === undefined) return `no such function exists: "${tableKey(name)}"`;
+
+  const base = {
+    name: field.name,
+    function: name,
+    description: typeof field.comment === 'string' ? field.comment : null,
+    tableArgument:
+      typeof definition.table_argument === 'string' ? definition.table_argument : undefined,
+    sessionArgument:
+      typeof definition.session_argument === 'string' ? definition.session_argument : undefined,
+  };
+  if (shape.returnTable !== undefined) {
+    const target = tableKey(shape.returnTable);
+    if (!shape.returnsSet) return `the function "${tableKey(name)}" must return SETOF a table`;
+    if (!tables.has(target))
+      return `the table "${target}" returned by "${tableKey(name)}" is not tracked`;
+    return { ...base, scalar: undefined, target };
+  }
+  if (shape.returnsSet) return `the function "${tableKey(name)}" must not return a set of scalars`;
+  return {
+    ...base,
+    scalar: { sqlType: shape.sqlType, baseType: shape.baseType, isArray: shape.isArray },
+    target: undefined,
+  };
+}
