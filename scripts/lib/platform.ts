@@ -80,13 +80,18 @@ async function startSteps(
 
   const actions = await startActionServer(
     loadActionsConfig({
-      DATABASE_URL: databaseUrl,
+      // The action server may use a database role of its own (acci_actions), which the
+      // tenant row-level security policies let write without a Hasura session.
+      DATABASE_URL: process.env.ACTIONS_DATABASE_URL || databaseUrl,
       ACTIONS_HOST: config.host,
       ACTIONS_PORT: String(config.ports.actions),
       ACTION_SECRET: secrets.actionSecret,
       ACCI_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
       REDIS_URL: config.redisUrl,
       LOG_LEVEL: process.env.LOG_LEVEL,
+      ACCI_SELF_SERVICE_SIGNUP: process.env.ACCI_SELF_SERVICE_SIGNUP,
+      ACCI_SIGNUP_TRIAL_DAYS: process.env.ACCI_SIGNUP_TRIAL_DAYS,
+      ACCI_TENANT_DELETION_GRACE_DAYS: process.env.ACCI_TENANT_DELETION_GRACE_DAYS,
     }),
   );
   stops.push(actions.close);
