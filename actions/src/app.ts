@@ -5,6 +5,7 @@ import { createLoginHandler } from './auth/login.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import type { PasswordHasher } from './auth/password.js';
 import type { ActionsConfig } from './config.js';
+import { createDirectoryRouter } from './directory/router.js';
 import { requireActionSecret } from './http/action-secret.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { healthHandler } from './http/health.js';
@@ -43,6 +44,7 @@ export function createApp(config: ActionsConfig, deps: ActionsDependencies): Exp
   const action = [requireActionSecret(config.actionSecret), jsonBody()];
   app.post('/login', ...action, createLoginHandler({ config, ...deps }));
   app.use(createMfaRouter({ config, ...deps }, action));
+  app.use(createDirectoryRouter({ config, ...deps }, action));
   registerAuthRoutes(app, action, config, deps);
   mountTenantRoutes(app, action, { config, ...deps });
 

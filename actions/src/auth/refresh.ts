@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { ActionsConfig } from '../config.js';
+import { recheckDirectoryUser } from '../directory/recheck.js';
 import { ActionError } from '../errors.js';
 import { parseActionPayload, textField } from '../http/action-payload.js';
 import { clientInfo } from '../http/client.js';
@@ -54,6 +55,9 @@ export function createRefreshHandler(deps: RefreshDependencies) {
     }
 
     const { subject } = rotation;
+    if ((await recheckDirectoryUser(deps, subject)) === 'revoked') {
+      throw new ActionError('invalid-refresh-token', 'Refresh rejected: directory-account-inactive.');
+    }
     const roles = await loadHasuraRoles(
       deps.pool,
       { id: subject.userId, tenantId: subject.tenantId },
