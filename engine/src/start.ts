@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { EngineConfig } from './config/env.js';
+import { EventSystem } from './events/system.js';
 import { createHttpServer } from './http/server.js';
 import { attachWebsocket } from './http/websocket.js';
 import { ensureCatalog, readStoredMetadata, storeMetadata } from './metadata/catalog-store.js';
@@ -30,6 +31,8 @@ export async function startEngine(
   const log = (entry: Record<string, unknown>) =>
     sink({ timestamp: new Date().toISOString(), ...entry });
   const state = EngineState.create(config, log);
+  const events = new EventSystem(state);
+  state.onActivate = (previous) => events.onActivate(previous);
   try {
     await ensureCatalog(state.pool);
     if (config.metadataDir !== undefined) {
@@ -62,6 +65,7 @@ export async function startEngine(
   const address = server.address() as AddressInfo;
   const shownHost = host === undefined ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${address.port}`;
+  await events.start();
   log({ level: 'info', type: 'startup', url, port: address.port });
   return {
     url,
@@ -72,6 +76,7 @@ export async function startEngine(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await events.stop();
       await state.pool.end();
       log({ level: 'info', type: 'shutdown' });
     },

@@ -23,6 +23,11 @@ export class EngineState {
   resourceVersion = 0;
   catalog: Catalog = { tables: new Map(), roles: new Set() };
   inconsistent: InconsistentObject[] = [];
+  /**
+   * Runs after each activation, before the new metadata serves requests, and returns the
+   * objects it could not build. Event triggers install their SQL triggers here.
+   */
+  onActivate: ((previous: Metadata) => Promise<InconsistentObject[]>) | undefined;
   readonly plans = new PlanCache();
   private schemas = new Map<string, RoleSchema>();
 
@@ -44,10 +49,12 @@ export class EngineState {
     const shapes = await introspectTables(this.pool, tables);
     const functions = await introspectFunctions(this.pool, computedFieldFunctions(metadata));
     const { catalog, inconsistent } = resolveCatalog(metadata, shapes, functions);
+    const previous = this.metadata;
     this.metadata = metadata;
     this.resourceVersion = resourceVersion;
     this.catalog = catalog;
     this.inconsistent = inconsistent;
+    if (this.onActivate !== undefined) inconsistent.push(...(await this.onActivate(previous)));
     this.schemas = new Map();
     this.plans.clear();
     for (const item of inconsistent) {

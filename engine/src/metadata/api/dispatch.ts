@@ -1,4 +1,5 @@
 import { EngineError } from '../../errors.js';
+import { eventOperations } from '../../events/operations.js';
 import type { EngineState } from '../../state.js';
 import { isRecord } from '../../util/json.js';
 import type { Metadata } from '../types.js';
@@ -57,6 +58,7 @@ const operations: Record<string, Operation> = {
   ...tableOperations,
   ...Object.fromEntries(Object.entries(tableOperations).map(([name, op]) => [`pg_${name}`, op])),
   ...collectionOperations,
+  ...eventOperations,
   ...dmlOperations,
 };
 

@@ -1,0 +1,7 @@
+import type { Operation } from '../metadata/api/context.js';
+import { eventTriggerOperations } from './api.js';
+
+/** Metadata and query API operations of event triggers, cron triggers and scheduled events. */
+export const eventOperations: Record<string, Operation> = {
+  ...eventTriggerOperations,
+};
