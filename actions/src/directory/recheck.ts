@@ -8,9 +8,9 @@ import { mappedRoleNames, memberOf, syncDirectoryRoles } from './provision.js';
 import { loadDirectory } from './settings.js';
 
 /**
- * Outcome of `recheckDirectoryUser`. `revoked` means the session was ended because the
- * directory entry is gone or disabled, or directory sign-in was switched off; the refresh
- * must then fail. Every other outcome lets it go on.
+ * Outcome of `recheckDirectoryUser`. `revoked` means every session of the user was ended
+ * because the directory entry is gone or disabled, or directory sign-in was switched off;
+ * the refresh must then fail. Every other outcome lets it go on.
  */
 export type DirectoryRecheck = 'not-directory' | 'fresh' | 'confirmed' | 'unavailable' | 'revoked';
 
@@ -74,10 +74,11 @@ async function revoke(
   subject: { tenantId: string; userId: string; sessionId: string },
   reason: string,
 ): Promise<'revoked'> {
+  // Every session of the user ends, since the entry that signed them in no longer may.
   await pool.query(
     `UPDATE public.sessions SET revoked_at = now(), revoked_reason = 'revoked'
-      WHERE id = $1 AND revoked_at IS NULL`,
-    [subject.sessionId],
+      WHERE user_id = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
+    [subject.userId, subject.tenantId],
   );
   await recordAuditEvent(pool, {
     tenantId: subject.tenantId,
