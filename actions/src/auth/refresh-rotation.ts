@@ -116,6 +116,10 @@ export function rotateRefreshToken(pool: pg.Pool, request: RotationRequest): Pro
       return { kind: 'rejected', reason: 'token-reused', subject };
     }
 
+    // A plain rotation need not wait for the WAL flush: a crash within the flush delay (about
+    // 600 ms at PostgreSQL's defaults) loses the rotation, and the client signs in again. The
+    // reuse revocation above keeps synchronous commit, so it is never lost.
+    await client.query('SET LOCAL synchronous_commit = off');
     await client.query(rotate, [
       row.session_id,
       row.tenant_id,

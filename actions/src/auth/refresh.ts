@@ -56,7 +56,10 @@ export function createRefreshHandler(deps: RefreshDependencies) {
 
     const { subject } = rotation;
     if ((await recheckDirectoryUser(deps, subject)) === 'revoked') {
-      throw new ActionError('invalid-refresh-token', 'Refresh rejected: directory-account-inactive.');
+      throw new ActionError(
+        'invalid-refresh-token',
+        'Refresh rejected: directory-account-inactive.',
+      );
     }
     const roles = await loadHasuraRoles(
       deps.pool,
