@@ -15,6 +15,8 @@ export interface OperandCheck {
 export class CompileContext {
   readonly variables = new VariableUse();
   readonly operandChecks: OperandCheck[] = [];
+  /** Row alias of the table a permission filter belongs to, for `["$", column]` references. */
+  permissionRoot: Sql | undefined;
   private aliasCount = 0;
 
   constructor(

@@ -1,6 +1,6 @@
 import { selectableColumns, visibleRelationships } from '../schema/access.js';
 import type { TableInfo } from '../schema/model.js';
-import { orderDirections } from '../schema/order-by.js';
+import { orderAggregates, orderDirections } from '../schema/order-by.js';
 import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
@@ -130,7 +130,7 @@ function aggregateTerms(
       });
       continue;
     }
-    if ((op !== 'max' && op !== 'min') || !isRecord(spec)) {
+    if (!(orderAggregates as readonly string[]).includes(op) || !isRecord(spec)) {
       throw validationError(
         `${path}.${op}`,
         `field '${op}' not found in type: '${table.typeName}_aggregate_order_by'`,

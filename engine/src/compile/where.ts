@@ -27,6 +27,18 @@ const columnOperators: Record<string, string> = {
   _clte: '<=',
 };
 
+/**
+ * The column a `_ceq`-style operator compares with: a column of the same row, or with
+ * `["$", column]` a column of the table the permission belongs to.
+ */
+function otherColumn(context: CompileContext, alias: Sql, operand: unknown): Sql {
+  if (Array.isArray(operand)) {
+    const root = operand[0] === '$' ? (context.permissionRoot ?? alias) : alias;
+    return sql`${root}.${ident(String(operand.at(-1)))}`;
+  }
+  return sql`${alias}.${ident(String(operand))}`;
+}
+
 function joinCondition(outer: Sql, inner: Sql, relationship: RelationshipInfo): Sql {
   const pairs = relationship.mapping.map(
     ([local, remote]) => sql`${outer}.${ident(local)} = ${inner}.${ident(remote)}`,
@@ -63,9 +75,16 @@ export function compileBoolExp(
       `expected an object for type '${table.typeName}_bool_exp', but found a ${typeof value}`,
     );
   }
+  const isRoot = origin === 'permission' && path === '$';
+  const outerRoot = context.permissionRoot;
+  if (isRoot) context.permissionRoot = alias;
   const parts: Sql[] = [];
-  for (const [key, item] of Object.entries(value)) {
-    parts.push(compileEntry(context, table, alias, key, item, `${path}.${key}`, origin));
+  try {
+    for (const [key, item] of Object.entries(value)) {
+      parts.push(compileEntry(context, table, alias, key, item, `${path}.${key}`, origin));
+    }
+  } finally {
+    if (isRoot) context.permissionRoot = outerRoot;
   }
   return parts.length === 0 ? raw('true') : sql`(${join(parts, ' AND ')})`;
 }
@@ -188,9 +207,7 @@ function compileComparison(
     const operandPath = `${path}.${operator}`;
     const columnOperator = origin === 'permission' ? columnOperators[operator] : undefined;
     if (columnOperator !== undefined) {
-      parts.push(
-        sql`${target} ${raw(columnOperator)} ${alias}.${ident(String(Array.isArray(operand) ? operand.at(-1) : operand))}`,
-      );
+      parts.push(sql`${target} ${raw(columnOperator)} ${otherColumn(context, alias, operand)}`);
       continue;
     }
     if (!allowed.includes(operator) && !(origin === 'permission' && operator in binaryOperators)) {

@@ -1,6 +1,6 @@
 import { GraphQLEnumType, type GraphQLInputFieldConfigMap, GraphQLInputObjectType } from 'graphql';
 import { selectableColumns, selectRule, visibleRelationships } from './access.js';
-import { isComparable } from './aggregate-types.js';
+import { isComparable, isNumeric } from './aggregate-types.js';
 import type { BuildContext } from './context.js';
 import type { TableInfo } from './model.js';
 
@@ -86,11 +86,13 @@ export function aggregateOrderByType(
         fields: () => {
           const direction = orderByEnum(context);
           const fields: GraphQLInputFieldConfigMap = { count: { type: direction } };
-          const comparable = selectableColumns(table, context.role).filter(isComparable);
-          if (comparable.length > 0) {
-            for (const op of ['max', 'min'] as const) {
-              fields[op] = { type: columnOrderType(context, table, op) };
-            }
+          const columns = selectableColumns(table, context.role);
+          for (const op of orderAggregates) {
+            const usable =
+              op === 'max' || op === 'min'
+                ? columns.filter(isComparable)
+                : columns.filter(isNumeric);
+            if (usable.length > 0) fields[op] = { type: columnOrderType(context, table, op) };
           }
           return fields;
         },
@@ -98,10 +100,24 @@ export function aggregateOrderByType(
   );
 }
 
+/** Aggregates an array relationship can be ordered by. */
+export const orderAggregates = [
+  'avg',
+  'max',
+  'min',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'sum',
+  'var_pop',
+  'var_samp',
+  'variance',
+] as const;
+
 function columnOrderType(
   context: BuildContext,
   table: TableInfo,
-  op: 'max' | 'min',
+  op: (typeof orderAggregates)[number],
 ): GraphQLInputObjectType {
   const name = `${table.typeName}_${op}_order_by`;
   return context.memo(
@@ -113,7 +129,7 @@ function columnOrderType(
         fields: () =>
           Object.fromEntries(
             selectableColumns(table, context.role)
-              .filter(isComparable)
+              .filter(op === 'max' || op === 'min' ? isComparable : isNumeric)
               .map((column) => [column.fieldName, { type: orderByEnum(context) }]),
           ),
       }),
