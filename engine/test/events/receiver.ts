@@ -43,15 +43,25 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-function answer(path: string): { status: number; delayMs: number } {
+interface Answer {
+  status: number;
+  delayMs: number;
+  headers?: Record<string, string>;
+}
+
+function answer(path: string, firstTry: boolean): Answer {
   if (path.startsWith('/fail')) return { status: 500, delayMs: 0 };
   if (path.startsWith('/sleep_2s')) return { status: 200, delayMs: 2000 };
+  if (path.startsWith('/retry-after-once') && firstTry) {
+    return { status: 503, delayMs: 0, headers: { 'retry-after': '1' } };
+  }
   return { status: 200, delayMs: 0 };
 }
 
 /**
  * Starts an HTTP server on 127.0.0.1 that records every POST: `/fail` answers 500,
- * `/sleep_2s` answers after two seconds, any other path answers 200 at once.
+ * `/sleep_2s` answers after two seconds, `/retry-after-once` answers 503 with `Retry-After: 1`
+ * to the first POST of each event, and any other path answers 200 at once.
  */
 export async function startReceiver(port = 0): Promise<Receiver> {
   const received: Received[] = [];
@@ -61,16 +71,12 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '/';
-      const { status, delayMs } = answer(path);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EventBody;
+      const firstTry = !received.some((item) => item.body.id === body.id);
+      const { status, delayMs, headers = {} } = answer(path, firstTry);
       const reply = () => {
-        received.push({
-          path,
-          headers: request.headers,
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as EventBody,
-          status,
-          at: Date.now(),
-        });
-        response.writeHead(status, { 'content-type': 'application/json' });
+        received.push({ path, headers: request.headers, body, status, at: Date.now() });
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(JSON.stringify({ ok: status === 200 }));
       };
       if (delayMs > 0) setTimeout(reply, delayMs);
