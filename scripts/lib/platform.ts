@@ -87,6 +87,11 @@ async function startSteps(
       ACTIONS_PORT: String(config.ports.actions),
       ACTION_SECRET: secrets.actionSecret,
       ACCI_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+      // A key ring of the environment wins, so a rotation set there is not undone.
+      ACCI_ENCRYPTION_KEYS: process.env.ACCI_ENCRYPTION_KEYS || secrets.encryptionKeys,
+      SMS_GATEWAY_URL: process.env.SMS_GATEWAY_URL,
+      SMS_GATEWAY_TOKEN: process.env.SMS_GATEWAY_TOKEN,
+      LDAP_RECHECK_SECONDS: process.env.LDAP_RECHECK_SECONDS,
       REDIS_URL: config.redisUrl,
       LOG_LEVEL: process.env.LOG_LEVEL,
       ACCI_SELF_SERVICE_SIGNUP: process.env.ACCI_SELF_SERVICE_SIGNUP,

@@ -9,6 +9,8 @@ export interface PlatformSecrets {
   actionSecret: string;
   jwtPrivateKey: string;
   demoPassword: string;
+  /** Value for ACCI_ENCRYPTION_KEYS: one AES-256 key as `id:base64key`. */
+  encryptionKeys: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function loadOrCreateSecrets(
     actionSecret: stored.actionSecret ?? randomSecret(32),
     jwtPrivateKey: stored.jwtPrivateKey ?? (await create.jwtPrivateKey()),
     demoPassword: stored.demoPassword ?? readablePassword(),
+    encryptionKeys: stored.encryptionKeys ?? `k1:${randomBytes(32).toString('base64')}`,
   };
   const changed = (Object.keys(secrets) as Array<keyof PlatformSecrets>).some(
     (key) => stored[key] !== secrets[key],

