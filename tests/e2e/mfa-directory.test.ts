@@ -81,7 +81,8 @@ describe('MFA through the engine', () => {
       String(first.accessToken),
     );
     expect(enabled.errors).toBeUndefined();
-    const secret = base32Decode(String((enabled.data?.enableMfa as { secret: string }).secret));
+    const enrolment = enabled.data?.enableMfa as { secret: string } | undefined;
+    const secret = base32Decode(String(enrolment?.secret));
     const confirmed = await graphql(
       'mutation ($code: String!) { confirmMfa(code: $code) { recoveryCodes login { accessToken } } }',
       { code: hotp(secret, totpStep(Date.now() / 1000)) },
