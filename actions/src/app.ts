@@ -2,8 +2,8 @@ import express, { type Express } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { createLoginHandler } from './auth/login.js';
-import { registerAuthRoutes } from './auth/routes.js';
 import type { PasswordHasher } from './auth/password.js';
+import { registerAuthRoutes } from './auth/routes.js';
 import type { ActionsConfig } from './config.js';
 import { createDirectoryRouter } from './directory/router.js';
 import { requireActionSecret } from './http/action-secret.js';
@@ -11,9 +11,11 @@ import { errorHandler, notFound } from './http/error-handler.js';
 import { healthHandler } from './http/health.js';
 import { jsonBody } from './http/json-body.js';
 import { jwksHandler } from './http/jwks.js';
-import { createMfaRouter } from './mfa/router.js';
 import { requestLogging } from './http/request-context.js';
 import type { Mailer } from './mail/mailer.js';
+import { createMfaRouter } from './mfa/router.js';
+import { mountPluginRoutes } from './plugins/routes.js';
+import type { PluginRuntime } from './plugins/runtime.js';
 import type { KeyValueStore } from './store/store.js';
 import { mountTenantRoutes } from './tenants/routes.js';
 import type { SigningKey } from './tokens/keys.js';
@@ -27,6 +29,8 @@ export interface ActionsDependencies {
   /** Rate-limit and lockout counters, in Redis or in the process. */
   store: KeyValueStore;
   mailer: Mailer;
+  /** Delivery worker and secrets of the plugin system. */
+  pluginRuntime: PluginRuntime;
 }
 
 /**
@@ -47,6 +51,14 @@ export function createApp(config: ActionsConfig, deps: ActionsDependencies): Exp
   app.use(createDirectoryRouter({ config, ...deps }, action));
   registerAuthRoutes(app, action, config, deps);
   mountTenantRoutes(app, action, { config, ...deps });
+  mountPluginRoutes(app, action, {
+    config,
+    plugins: config.plugins,
+    pool: deps.pool,
+    logger: deps.logger,
+    secrets: deps.pluginRuntime.secrets,
+    wakeWorker: () => deps.pluginRuntime.worker.wake(),
+  });
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

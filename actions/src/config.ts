@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type AuthConfig, loadAuthConfig } from './auth/auth-config.js';
 import { owaspPasswordHashing, type PasswordHashOptions } from './auth/password.js';
 import { type EncryptionKey, parseEncryptionKeys } from './crypto/secret-box.js';
+import { loadPluginsConfig, type PluginsConfig } from './plugins/plugin-config.js';
 import { loadTenancyConfig, type TenancyConfig } from './tenants/tenant-config.js';
 
 /** Settings of the action server, read once from the environment by `loadActionsConfig`. */
@@ -31,6 +32,8 @@ export interface ActionsConfig {
   auth: AuthConfig;
   /** Tenant sign-up, trial and deletion settings. */
   tenancy: TenancyConfig;
+  /** Plugin discovery, delivery and credential settings. */
+  plugins: PluginsConfig;
   /** AES-256-GCM keys for secrets at rest; the first encrypts. Empty when none is configured. */
   encryptionKeys: EncryptionKey[];
   /** HTTP gateway that sends MFA codes by SMS, or undefined when SMS is not configured. */
@@ -179,6 +182,7 @@ export function loadActionsConfig(
     passwordHashing: owaspPasswordHashing,
     auth: loadAuthConfig(env),
     tenancy: loadTenancyConfig(env),
+    plugins: loadPluginsConfig(env),
     encryptionKeys: values.ACCI_ENCRYPTION_KEYS ?? [],
     smsGateway:
       values.SMS_GATEWAY_URL === undefined

@@ -24,6 +24,15 @@ export type ActionErrorCode =
   | 'password-expired'
   | 'password-policy-violation'
   | 'payload-too-large'
+  | 'plugin-already-installed'
+  | 'plugin-dependency-unmet'
+  | 'plugin-has-dependents'
+  | 'plugin-not-found'
+  | 'plugin-not-installed'
+  | 'plugin-secrets-unavailable'
+  | 'plugin-version-conflict'
+  | 'invalid-plugin-config'
+  | 'invalid-delivery-status'
   | 'signup-disabled'
   | 'tenant-exists'
   | 'sms-delivery-failed'
@@ -117,6 +126,15 @@ export const errorTable: Record<ActionErrorCode, { status: number; message?: str
   },
   'password-policy-violation': { status: 400 },
   'payload-too-large': { status: 413 },
+  'plugin-already-installed': { status: 409 },
+  'plugin-dependency-unmet': { status: 409 },
+  'plugin-has-dependents': { status: 409 },
+  'plugin-not-found': { status: 404 },
+  'plugin-not-installed': { status: 404 },
+  'plugin-secrets-unavailable': { status: 400 },
+  'plugin-version-conflict': { status: 409 },
+  'invalid-plugin-config': { status: 400 },
+  'invalid-delivery-status': { status: 409 },
   'signup-disabled': {
     status: 403,
     message: 'Self-service sign-up is disabled. Ask the platform operator for a tenant.',

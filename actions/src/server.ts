@@ -7,6 +7,7 @@ import type { ActionsConfig } from './config.js';
 import { createPool } from './database/pool.js';
 import { createLogger } from './logging.js';
 import { createMailer } from './mail/mailer.js';
+import { type PluginRuntime, startPluginRuntime } from './plugins/runtime.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createRedisStore } from './store/redis-store.js';
 import { createSigningKey } from './tokens/keys.js';
@@ -43,7 +44,14 @@ export async function startActionServer(
       ? createMemoryStore()
       : createRedisStore(auth.redisUrl, auth.redisKeyPrefix, logger);
   const mailer = createMailer(auth.smtpUrl, auth.mailFrom, logger);
-  const deps = { pool, logger, passwords, signingKey, store, mailer };
+  let pluginRuntime: PluginRuntime;
+  try {
+    pluginRuntime = await startPluginRuntime(config, { pool, logger, signingKey });
+  } catch (error) {
+    await Promise.all([pool.end(), store.close(), mailer.close()]);
+    throw error;
+  }
+  const deps = { pool, logger, passwords, signingKey, store, mailer, pluginRuntime };
   const server = createServer(createApp(config, deps));
 
   try {
@@ -55,6 +63,7 @@ export async function startActionServer(
       });
     });
   } catch (error) {
+    await pluginRuntime.worker.stop();
     await Promise.all([pool.end(), store.close(), mailer.close()]);
     throw error;
   }
@@ -70,6 +79,7 @@ export async function startActionServer(
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
       });
+      await pluginRuntime.worker.stop();
       await Promise.all([pool.end(), store.close(), mailer.close()]);
       logger.info({ url }, 'action server stopped');
     })();

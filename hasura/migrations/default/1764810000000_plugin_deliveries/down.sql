@@ -1,0 +1,3 @@
+DROP VIEW IF EXISTS public.plugin_grants;
+DROP TABLE IF EXISTS public.plugin_delivery_attempts;
+DROP TABLE IF EXISTS public.plugin_deliveries;
