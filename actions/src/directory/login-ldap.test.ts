@@ -58,7 +58,7 @@ function save(values: Body, session = adminSession) {
   return call('set-directory-settings', 'setDirectorySettings', { settings: values }, session);
 }
 
-function ldapLogin(username: string, secret = password, tenantId = ids.tenant) {
+function ldapLogin(username: string, secret: string = password, tenantId = ids.tenant) {
   return call('login-ldap', 'loginLdap', { tenantId, username, password: secret });
 }
 
