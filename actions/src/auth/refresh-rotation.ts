@@ -25,6 +25,8 @@ export interface RefreshSubject {
   tenantId: string;
   userId: string;
   isPlatform: boolean;
+  /** `users.source`: local, or directory for users whose entry a refresh re-checks. */
+  userSource: string;
 }
 
 /** Result of one rotation, decided inside the transaction and acted on after it commits. */
@@ -44,14 +46,17 @@ interface TokenRow {
   session_expired: boolean;
   session_expires_at: Date;
   user_status: string;
+  user_source: string;
   tenant_open: boolean;
   is_platform: boolean;
 }
 
 // The row lock on the token makes two concurrent refreshes with one token run one after the
-// other, so the second sees used_at and takes the grace path.
+// other, so the second sees used_at and takes the grace path. set_config switches the
+// transaction to asynchronous commit without a round trip of its own; see rotateRefreshToken.
 const lockToken = `
-  SELECT rt.id, rt.session_id, rt.tenant_id, s.user_id,
+  SELECT rt.id, rt.session_id, rt.tenant_id, s.user_id, u.source AS user_source,
+         set_config('synchronous_commit', 'off', true) AS commit_mode,
          rt.expires_at <= now() AS token_expired,
          extract(epoch FROM now() - rt.used_at)::float8 AS used_seconds_ago,
          next.token_hash AS successor_hash,
@@ -90,6 +95,10 @@ export interface RotationRequest {
  * returns its successor again within the grace window; after it, the whole session is
  * revoked with `refresh-token-reuse` and audited, and that revocation commits although the
  * refresh itself is rejected.
+ *
+ * A plain rotation commits without waiting for the WAL flush: a crash within the flush delay
+ * (up to about 600 ms at PostgreSQL's defaults) loses the rotation, and the client signs in
+ * again. The reuse revocation switches synchronous commit back on, so it is never lost.
  */
 export function rotateRefreshToken(pool: pg.Pool, request: RotationRequest): Promise<Rotation> {
   return withTransaction(pool, async (client) => {
@@ -103,6 +112,7 @@ export function rotateRefreshToken(pool: pg.Pool, request: RotationRequest): Pro
       tenantId: row.tenant_id,
       userId: row.user_id,
       isPlatform: row.is_platform,
+      userSource: row.user_source,
     };
     const closed = closedReason(row);
     if (closed !== undefined) return { kind: 'rejected', reason: closed, subject };
@@ -116,10 +126,6 @@ export function rotateRefreshToken(pool: pg.Pool, request: RotationRequest): Pro
       return { kind: 'rejected', reason: 'token-reused', subject };
     }
 
-    // A plain rotation need not wait for the WAL flush: a crash within the flush delay (about
-    // 600 ms at PostgreSQL's defaults) loses the rotation, and the client signs in again. The
-    // reuse revocation above keeps synchronous commit, so it is never lost.
-    await client.query('SET LOCAL synchronous_commit = off');
     await client.query(rotate, [
       row.session_id,
       row.tenant_id,
@@ -147,6 +153,7 @@ function matches(storedHash: Buffer | null, successor: string): boolean {
 }
 
 async function revokeForReuse(client: pg.ClientBase, row: TokenRow, origin: ClientInfo) {
+  await client.query('SET LOCAL synchronous_commit = on');
   await client.query(
     `UPDATE public.sessions SET revoked_at = now(), revoked_reason = 'refresh-token-reuse'
       WHERE id = $1 AND revoked_at IS NULL`,

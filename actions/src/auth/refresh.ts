@@ -55,7 +55,8 @@ export function createRefreshHandler(deps: RefreshDependencies) {
     }
 
     const { subject } = rotation;
-    if ((await recheckDirectoryUser(deps, subject)) === 'revoked') {
+    const directoryUser = subject.userSource === 'directory';
+    if (directoryUser && (await recheckDirectoryUser(deps, subject)) === 'revoked') {
       throw new ActionError(
         'invalid-refresh-token',
         'Refresh rejected: directory-account-inactive.',
