@@ -79,7 +79,7 @@ export class EngineState {
     await this.activate(stored.metadata, stored.resourceVersion);
   }
 
-  /** The role's schema, built on first use and kept until the metadata changes. */
+  /** Returns the role's schema, built on first use and kept until the metadata changes. */
   roleSchema(role: string, backendOnly = false): RoleSchema {
     const key = `${role}\u0000${backendOnly}`;
     let schema = this.schemas.get(key);

@@ -57,8 +57,8 @@ describe('column comparison in permissions', () => {
       );
     const allowed = await insert(1);
     expect(allowed.body.data).toEqual({ insert_cart_line: { affected_rows: 1 } });
-    const refused = await insert(2);
-    expect(refused.body.errors?.[0]?.message).toBe(
+    const rejected = await insert(2);
+    expect(rejected.body.errors?.[0]?.message).toBe(
       'check constraint of an insert/update permission has failed',
     );
   });

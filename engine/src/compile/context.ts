@@ -27,7 +27,7 @@ export class CompileContext {
     readonly fragments: Map<string, FragmentDefinitionNode>,
   ) {}
 
-  /** A fresh table alias such as `"_2"`, unique within the statement. */
+  /** Returns a fresh table alias such as `"_2"`, unique within the statement. */
   alias(): Sql {
     this.aliasCount += 1;
     return ident(`_${this.aliasCount}`);

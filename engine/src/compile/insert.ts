@@ -113,7 +113,7 @@ function onConflictClause(
   return sql` ON CONFLICT ON CONSTRAINT ${ident(known.name)} DO UPDATE SET ${join(assignments, ', ')} WHERE ${join(conditions, ' AND ')}`;
 }
 
-/** The INSERT statement of an `insert_*` or `insert_*_one` field, returning every column. */
+/** Builds the INSERT statement of an `insert_*` or `insert_*_one` field, returning every column. */
 export function compileInsert(
   context: CompileContext,
   table: TableInfo,
@@ -126,8 +126,12 @@ export function compileInsert(
   checkArguments(field, [argument, 'on_conflict'], path);
   const args = fieldArguments(context, field);
   if (!args.has(argument)) throw validationError(path, `missing required field '${argument}'`);
-  const given = context.variables.resolveShallow(args.get(argument));
-  const objects = single ? [given] : Array.isArray(given) ? given : [given];
+  const objectsValue = context.variables.resolveShallow(args.get(argument));
+  const objects = single
+    ? [objectsValue]
+    : Array.isArray(objectsValue)
+      ? objectsValue
+      : [objectsValue];
   const target = ident(table.table.schema, table.table.name);
   if (objects.length === 0) return sql`SELECT * FROM ${target} WHERE false`;
 

@@ -22,7 +22,7 @@ const rows = ident('_rows');
 
 const updateArguments = ['_set', '_inc', ...jsonbOperators.map((operator) => operator.name)];
 
-/** The `{affected_rows, returning}` object over the rows of the `_rows` CTE. */
+/** Builds the `{affected_rows, returning}` object over the rows of the `_rows` CTE. */
 function mutationResponse(
   context: CompileContext,
   table: TableInfo,
@@ -54,7 +54,7 @@ function mutationResponse(
   return jsonObject(pairs);
 }
 
-/** The single affected row, or null, for `_one` and `_by_pk` fields. */
+/** Builds the single affected row, or null, for `_one` and `_by_pk` fields. */
 function singleRow(
   context: CompileContext,
   table: TableInfo,

@@ -73,8 +73,11 @@ export function compileOperation(input: CompileInput): OperationPlan {
     }
     const mutation = compileMutationRoot(context, root.kind, root.table, field, path);
     // Hasura reports database errors of inserts at the inserted objects, and of others at "$".
-    const argument =
-      root.kind === 'insert' ? 'objects' : root.kind === 'insert_one' ? 'object' : undefined;
+    const insertArguments: Partial<Record<string, string>> = {
+      insert: 'objects',
+      insert_one: 'object',
+    };
+    const argument = insertArguments[root.kind];
     steps.push({
       kind: 'mutation',
       key: field.key,

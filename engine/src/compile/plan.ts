@@ -10,7 +10,7 @@ export interface Statement {
   params: ParamSource[];
 }
 
-/** How one root field of an operation is answered. */
+/** Step that produces one root field of an operation. */
 export type RootStep =
   | { kind: 'sql'; key: string; statement: Statement }
   | { kind: 'mutation'; key: string; statement: Statement; checked: boolean; errorPath: string }

@@ -18,7 +18,7 @@ import { compileBoolExp, permissionFilter } from './where.js';
 
 export const listArguments = ['distinct_on', 'limit', 'offset', 'order_by', 'where'];
 
-/** A column's value as JSON output, stringified for big numeric types when configured. */
+/** Returns a column's value for JSON output, as text for big numeric types when configured. */
 export function columnValue(context: CompileContext, column: ColumnField, alias: Sql): Sql {
   const value = sql`${alias}.${ident(column.name)}`;
   if (context.stringifyNumeric && !column.isArray && stringifiedScalars.has(scalarName(column))) {
@@ -27,7 +27,7 @@ export function columnValue(context: CompileContext, column: ColumnField, alias:
   return value;
 }
 
-/** The JSON object for one row `alias` of `table`, with the selected fields in order. */
+/** Builds the JSON object for the row `alias` of `table`, with the selected fields in order. */
 export function rowJson(
   context: CompileContext,
   table: TableInfo,
@@ -138,7 +138,7 @@ function computedValue(
   return call;
 }
 
-/** One object or null: an object relationship or a `_by_pk` lookup. */
+/** Builds one object or null, for an object relationship or a `_by_pk` lookup. */
 export function objectJson(
   context: CompileContext,
   table: TableInfo,
@@ -296,7 +296,7 @@ export function orderColumns(orderBy: ListQuery['orderBy']): Sql {
   );
 }
 
-/** A JSON array of rows: a list root field or an array relationship. */
+/** Builds a JSON array of rows, for a list root field or an array relationship. */
 export function listJson(
   context: CompileContext,
   table: TableInfo,

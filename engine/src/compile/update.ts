@@ -33,8 +33,13 @@ function readChanges(
 
 function jsonbParam(context: CompileContext, operator: JsonbOperator, item: unknown): Sql {
   if (item instanceof VariableRef) {
-    const encoding =
-      operator.value === 'jsonb' ? 'json' : operator.value === 'text[]' ? 'array' : 'scalar';
+    const encodings = {
+      jsonb: 'json',
+      'text[]': 'array',
+      text: 'scalar',
+      integer: 'scalar',
+    } as const;
+    const encoding = encodings[operator.value];
     return sql`${{ kind: 'variable', name: item.name, encoding }}::${raw(operator.value)}`;
   }
   const plain = context.variables.resolve(item);
@@ -42,7 +47,7 @@ function jsonbParam(context: CompileContext, operator: JsonbOperator, item: unkn
   return sql`${{ kind: 'value', value }}::${raw(operator.value)}`;
 }
 
-/** The SET list of an update: `_set`, `_inc` and the permission's presets. */
+/** Builds the SET list of an update from `_set`, `_inc`, the jsonb operators and the presets. */
 export function compileSetClause(
   context: CompileContext,
   table: TableInfo,

@@ -10,9 +10,9 @@ import { operandParam } from './params.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
 
 /**
- * Where a boolean expression comes from. Request filters name columns by their GraphQL
- * names and see only what the role may read; permission filters name columns as in the
- * database and may read session variables and use `_exists`.
+ * Source of a boolean expression. Request filters name columns by their GraphQL names and
+ * see only what the role may read. Permission filters name columns as in the database, and
+ * they may read session variables and use `_exists`.
  */
 export type FilterOrigin = 'request' | 'permission';
 
@@ -28,8 +28,8 @@ const columnOperators: Record<string, string> = {
 };
 
 /**
- * The column a `_ceq`-style operator compares with: a column of the same row, or with
- * `["$", column]` a column of the table the permission belongs to.
+ * Returns the column a `_ceq`-style operator compares with. A plain name is a column of the
+ * same row, and `["$", column]` is a column of the table the permission belongs to.
  */
 function otherColumn(context: CompileContext, alias: Sql, operand: unknown): Sql {
   if (Array.isArray(operand)) {
@@ -46,7 +46,7 @@ function joinCondition(outer: Sql, inner: Sql, relationship: RelationshipInfo): 
   return join(pairs, ' AND ');
 }
 
-/** The role's select filter on a table, as SQL over `alias`. */
+/** Compiles the role's select filter on a table to SQL over the row `alias`. */
 export function permissionFilter(context: CompileContext, table: TableInfo, alias: Sql): Sql {
   const rule = selectRule(table, context.role);
   if (rule === undefined) return raw('false');
@@ -102,12 +102,12 @@ function compileEntry(
   context: CompileContext,
   table: TableInfo,
   alias: Sql,
-  given: string,
+  spelled: string,
   item: unknown,
   path: string,
   origin: FilterOrigin,
 ): Sql {
-  const key = origin === 'permission' ? (legacyOperators[given] ?? given) : given;
+  const key = origin === 'permission' ? (legacyOperators[spelled] ?? spelled) : spelled;
   if (key === '_and' || key === '_or') {
     const items = listOf(context, item, origin).map((entry, i) =>
       compileBoolExp(context, table, alias, entry, `${path}[${i}]`, origin),
@@ -200,10 +200,10 @@ function compileComparison(
   const allowed = operatorsFor(scalar, column.isArray);
   const target = sql`${alias}.${ident(column.name)}`;
   const parts: Sql[] = [];
-  for (const [given, operand] of Object.entries(value)) {
+  for (const [spelled, operand] of Object.entries(value)) {
     // Permission filters may still spell operators as `$eq`, `$in` and so on.
     const operator =
-      origin === 'permission' && given.startsWith('$') ? `_${given.slice(1)}` : given;
+      origin === 'permission' && spelled.startsWith('$') ? `_${spelled.slice(1)}` : spelled;
     const operandPath = `${path}.${operator}`;
     const columnOperator = origin === 'permission' ? columnOperators[operator] : undefined;
     if (columnOperator !== undefined) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { QualifiedTable } from '../metadata/types.js';
 
-/** What a computed field's SQL function returns. */
+/** Return type of a computed field's SQL function. */
 export interface FunctionShape {
   function: QualifiedTable;
   returnsSet: boolean;

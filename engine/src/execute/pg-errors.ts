@@ -23,9 +23,9 @@ const constraintPrefixes: Record<string, string> = {
 };
 
 /**
- * Maps a Postgres error to Hasura's GraphQL error: constraint violations and data
- * exceptions keep the Postgres message; anything else becomes "database query error",
- * so internal details stay in the log.
+ * Maps a Postgres error to Hasura's GraphQL error. Constraint violations and data exceptions
+ * keep the Postgres message. Anything else becomes "database query error", so internal
+ * details stay in the log.
  */
 export function fromPostgresError(error: unknown, path = '$'): EngineError {
   if (error instanceof EngineError) return error;

@@ -120,22 +120,30 @@ function pickOperation(
 function coerceVariables(
   roleSchema: RoleSchema,
   operation: OperationDefinitionNode,
-  given: Record<string, unknown>,
+  provided: Record<string, unknown>,
 ): Record<string, unknown> {
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
-    if (definition.type.kind === Kind.NON_NULL_TYPE && name in given && given[name] === null) {
+    if (
+      definition.type.kind === Kind.NON_NULL_TYPE &&
+      name in provided &&
+      provided[name] === null
+    ) {
       throw failed(`null value found for non-nullable type: "${print(definition.type)}"`);
     }
     if (
       definition.type.kind === Kind.NON_NULL_TYPE &&
-      !(name in given) &&
+      !(name in provided) &&
       definition.defaultValue === undefined
     ) {
       throw failed(`expecting a value for non-nullable variable: "${name}"`);
     }
   }
-  const result = getVariableValues(roleSchema.schema, operation.variableDefinitions ?? [], given);
+  const result = getVariableValues(
+    roleSchema.schema,
+    operation.variableDefinitions ?? [],
+    provided,
+  );
   if (result.errors !== undefined) {
     throw failed(result.errors[0]?.message ?? 'invalid variables', '$.variableValues');
   }

@@ -67,6 +67,12 @@ async function route(
   return status;
 }
 
+function logLevel(status: number): 'error' | 'warn' | 'info' {
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  return 'info';
+}
+
 /** Creates the HTTP server with Hasura's endpoints; every request gets one log line. */
 export function createHttpServer(app: App): Server {
   return createServer((request, response) => {
@@ -91,7 +97,7 @@ export function createHttpServer(app: App): Server {
       })
       .then((status) => {
         app.state.log({
-          level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+          level: logLevel(status),
           type: 'http-log',
           request_id: requestId,
           method: request.method,

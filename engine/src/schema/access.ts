@@ -15,7 +15,7 @@ function everyColumn(table: TableInfo): Set<string> {
   return new Set(table.columns.map((column) => column.name));
 }
 
-/** The role's select rule on the table; admin may read everything. */
+/** Returns the role's select rule on the table. Admin may read everything. */
 export function selectRule(table: TableInfo, role: string): SelectRule | undefined {
   if (role === adminRole) {
     return {

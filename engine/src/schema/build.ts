@@ -28,7 +28,7 @@ export interface RoleSchema {
   mutation: Map<string, RootField>;
 }
 
-/** Builds the GraphQL schema that one role sees. */
+/** Builds the GraphQL schema of one role. */
 export function buildRoleSchema(
   catalog: Catalog,
   metadata: Metadata,

@@ -17,12 +17,15 @@ export function resolveComputedField(
     return 'a computed field needs a "name" and a "definition"';
   }
   const definition = field.definition;
-  const given = definition.function;
+  const functionValue = definition.function;
   const name =
-    typeof given === 'string'
-      ? { schema: 'public', name: given }
-      : isRecord(given) && typeof given.name === 'string'
-        ? { schema: typeof given.schema === 'string' ? given.schema : 'public', name: given.name }
+    typeof functionValue === 'string'
+      ? { schema: 'public', name: functionValue }
+      : isRecord(functionValue) && typeof functionValue.name === 'string'
+        ? {
+            schema: typeof functionValue.schema === 'string' ? functionValue.schema : 'public',
+            name: functionValue.name,
+          }
         : undefined;
   if (name === undefined) return 'the computed field has no "function"';
   const shape = functions.get(tableKey(name));

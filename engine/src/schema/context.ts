@@ -23,9 +23,9 @@ export function buildContext(catalog: Catalog, role: string, backendOnly = false
     memo<T extends GraphQLNamedType>(name: string, make: () => T): T {
       const found = types.get(name);
       if (found !== undefined) return found as T;
-      const made = make();
-      types.set(name, made);
-      return made;
+      const created = make();
+      types.set(name, created);
+      return created;
     },
   };
 }

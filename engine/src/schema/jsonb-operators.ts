@@ -62,7 +62,7 @@ function valueType(context: BuildContext, operator: JsonbOperator): GraphQLInput
   return GraphQLString;
 }
 
-/** The `_append`, `_prepend` and `_delete_*` arguments of updates, when a jsonb column is updatable. */
+/** Returns the `_append`, `_prepend` and `_delete_*` arguments of updates, when a jsonb column is updatable. */
 export function jsonbArguments(
   context: BuildContext,
   table: TableInfo,

@@ -100,7 +100,7 @@ export interface TableInfo {
   rules: Map<string, TableRules>;
 }
 
-/** Tracked tables with what the database and the metadata say about them. */
+/** Tracked tables, joined from the database's table shapes and the metadata. */
 export interface Catalog {
   tables: Map<string, TableInfo>;
   /** Roles named anywhere in the metadata. */

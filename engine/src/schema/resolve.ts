@@ -87,7 +87,7 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((column) => b.includes(column));
 }
 
-/** The local columns named by `foreign_key_constraint_on`: a column, a list, or `{column(s)}`. */
+/** Returns the local columns that `foreign_key_constraint_on` names as a column, a list or `{column(s)}`. */
 function foreignKeyColumns(using: ForeignKeyUsing): string[] {
   if (typeof using === 'string') return [using];
   if (Array.isArray(using)) return using.filter((item): item is string => typeof item === 'string');
@@ -201,7 +201,7 @@ function tableRules(
   return rules;
 }
 
-/** Every table tracked in the metadata's sources. */
+/** Returns every table tracked in the metadata's sources. */
 export function trackedTables(metadata: Metadata): TableEntry[] {
   return metadata.sources.flatMap((source) => source.tables);
 }
@@ -289,18 +289,18 @@ export function resolveCatalog(
   return { catalog: { tables, roles }, inconsistent };
 }
 
-/** The functions that the tracked tables' computed fields call. */
+/** Returns the functions that the tracked tables' computed fields call. */
 export function computedFieldFunctions(metadata: Metadata): QualifiedTable[] {
   const found: QualifiedTable[] = [];
   for (const entry of trackedTables(metadata)) {
     for (const field of entry.computed_fields ?? []) {
       const definition = isRecord(field) && isRecord(field.definition) ? field.definition : {};
-      const given = definition.function;
-      if (typeof given === 'string') found.push({ schema: 'public', name: given });
-      else if (isRecord(given) && typeof given.name === 'string') {
+      const functionValue = definition.function;
+      if (typeof functionValue === 'string') found.push({ schema: 'public', name: functionValue });
+      else if (isRecord(functionValue) && typeof functionValue.name === 'string') {
         found.push({
-          schema: typeof given.schema === 'string' ? given.schema : 'public',
-          name: given.name,
+          schema: typeof functionValue.schema === 'string' ? functionValue.schema : 'public',
+          name: functionValue.name,
         });
       }
     }

@@ -21,7 +21,7 @@ import type { ColumnField, TableInfo } from './model.js';
 import { orderByType } from './order-by.js';
 import { scalarName } from './scalars.js';
 
-/** The output type of a column: its scalar, a list for arrays, non-null unless nullable. */
+/** Returns the output type of a column: its scalar, a list for arrays, non-null unless nullable. */
 export function columnOutputType(context: BuildContext, column: ColumnField): GraphQLOutputType {
   const scalar = context.scalar(scalarName(column));
   const base = column.isArray ? new GraphQLList(new GraphQLNonNull(scalar)) : scalar;
@@ -67,7 +67,7 @@ export function selectArguments(
   };
 }
 
-/** The object type of a table's rows, with its relationships. */
+/** Returns the object type of a table's rows, with its relationships. */
 export function tableObjectType(context: BuildContext, table: TableInfo): GraphQLObjectType {
   return context.memo(
     table.typeName,

@@ -11,7 +11,7 @@ import { qualify } from '../../schema/resolve.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { type Operation, type OperationContext, parseFailed } from './context.js';
 
-/** The v1 DML queries (`insert`, `select`, `update`, `delete`, `count`) run as admin. */
+/** Looks up the table of a v1 DML query, which always runs as admin. */
 function target(
   context: OperationContext,
   args: JsonObject,

@@ -182,15 +182,15 @@ export function dropPermission(key: PermissionKey): Operation {
   return async (context, args) => {
     const entry = findEntry(context, args);
     const list = (entry[key] ?? []) as Permission<unknown>[];
-    const kept = list.filter((item) => item.role !== args.role);
-    if (kept.length === list.length) {
+    const remaining = list.filter((item) => item.role !== args.role);
+    if (remaining.length === list.length) {
       throw new EngineError(
         'not-exists',
         `${key.split('_')[0]} permission does not exist for role "${String(args.role)}"`,
         { path: '$.args' },
       );
     }
-    Object.assign(entry, { [key]: kept });
+    Object.assign(entry, { [key]: remaining });
     context.changed = true;
     return success;
   };
@@ -219,13 +219,13 @@ export const addComputedField: Operation = async (context, args) => {
 export const dropComputedField: Operation = async (context, args) => {
   const entry = findEntry(context, args);
   const existing = (entry.computed_fields ?? []) as { name?: string }[];
-  const kept = existing.filter((item) => item.name !== args.name);
-  if (kept.length === existing.length) {
+  const remaining = existing.filter((item) => item.name !== args.name);
+  if (remaining.length === existing.length) {
     throw new EngineError('not-exists', `computed field "${String(args.name)}" does not exist`, {
       path: '$.args',
     });
   }
-  entry.computed_fields = kept;
+  entry.computed_fields = remaining;
   context.changed = true;
   return success;
 };
