@@ -152,6 +152,18 @@ describe('select', () => {
     });
   });
 
+  it('keeps aliased nodes selections apart', async () => {
+    const result = await data(
+      '{ article_aggregate(where: {id: {_lt: 3}}, order_by: {id: asc}) { ids: nodes { id } titles: nodes { title } } }',
+    );
+    expect(result).toEqual({
+      article_aggregate: {
+        ids: [{ id: 1 }, { id: 2 }],
+        titles: [{ title: 'Alpha' }, { title: 'Beta' }],
+      },
+    });
+  });
+
   it('returns Postgres types as JSON', async () => {
     const result = await data(
       '{ article_by_pk(id: 1) { meta tags published_on created_at rating lang: meta(path: "$.lang") } author_by_pk(id: 2) { email tenant_id } }',

@@ -119,7 +119,8 @@ export function compileAggregate(
   const source = context.alias();
   const typeName = `${table.typeName}_aggregate`;
   const pairs: [string, Sql][] = [];
-  let nodes: Sql | undefined;
+  // Each `nodes` selection (under its own alias) gets its own row JSON column.
+  const nodes: Sql[] = [];
   for (const item of subFields(context, field, typeName, path)) {
     const itemPath = `${path}.selectionSet.${item.key}`;
     if (item.name === '__typename') {
@@ -127,22 +128,23 @@ export function compileAggregate(
     } else if (item.name === 'aggregate') {
       pairs.push([item.key, aggregateFields(context, table, item, source, itemPath)]);
     } else if (item.name === 'nodes') {
-      nodes ??= rowJson(
+      const column = ident(`_j${nodes.length}`);
+      const row = rowJson(
         context,
         table,
         query.alias,
         subFields(context, item, table.typeName, itemPath),
         itemPath,
       );
+      nodes.push(sql`, ${row} AS ${column}`);
       pairs.push([
         item.key,
-        sql`coalesce(json_agg(${source}."_j"${aggOrder(source, query.orderBy)}), '[]'::json)`,
+        sql`coalesce(json_agg(${source}.${column}${aggOrder(source, query.orderBy)}), '[]'::json)`,
       ]);
     } else {
       throw validationError(itemPath, `field '${item.name}' not found in type: '${typeName}'`);
     }
   }
-  const row = nodes === undefined ? raw('') : sql`, ${nodes} AS "_j"`;
-  const inner = sql`SELECT ${query.distinct}${query.alias}.*${row}${orderColumns(query.orderBy)} ${query.from}${query.tail}`;
+  const inner = sql`SELECT ${query.distinct}${query.alias}.*${join(nodes, '')}${orderColumns(query.orderBy)} ${query.from}${query.tail}`;
   return sql`(SELECT ${jsonObject(pairs)} FROM (${inner}) AS ${source})`;
 }
