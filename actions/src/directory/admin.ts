@@ -19,7 +19,7 @@ import {
 export const setDirectorySettingsInputSchema = z.object({ settings: directorySettingsInputSchema });
 
 /**
- * Throws `access-denied` unless the caller's session is live and the caller holds the system
+ * Throws `access-denied` unless the caller's session is live and the caller has the system
  * role tenant_admin now, not only when the access token was issued.
  */
 export async function requireTenantAdmin(
@@ -41,7 +41,10 @@ export async function requireTenantAdmin(
     [caller.userId, caller.tenantId],
   );
   if (granted.rowCount === 0) {
-    throw new ActionError('access-denied', 'The caller no longer holds the tenant_admin role.');
+    throw new ActionError(
+      'access-denied',
+      'The caller no longer has the tenant_admin role. Sign in again as a tenant admin.',
+    );
   }
   return caller;
 }

@@ -20,7 +20,8 @@ export type DirectoryAuthentication =
  * Finds the one entry of `username` with the service account, reads its groups, then binds
  * as the entry with `password` on the same connection. Account problems are reported only
  * after that bind succeeded or failed with an Active Directory code that proves the
- * password. Throws `DirectoryFailure` when the directory cannot answer.
+ * password. Throws `DirectoryFailure` when the directory cannot be reached or rejects the
+ * service account.
  */
 export async function authenticateWithDirectory(
   directory: SavedDirectory,

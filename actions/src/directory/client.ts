@@ -10,7 +10,7 @@ import type { DirectorySettings } from './settings.js';
 
 /**
  * Failure of the directory itself, never of the user's credentials: unreachable, TLS
- * failed, timed out, service account rejected or search base missing. `stage` says which.
+ * failed, timed out, service account rejected or search base missing. `stage` names the step.
  */
 export class DirectoryFailure extends Error {
   readonly stage: 'connect' | 'service-bind' | 'search';
@@ -166,7 +166,7 @@ export async function bindAsUser(
   }
 }
 
-/** First value of an attribute as text, or null. */
+/** Returns the first value of an attribute as text, or null. */
 export function firstValue(entry: Entry, name: string): string | null {
   const key = Object.keys(entry).find(
     (candidate) => candidate.toLowerCase() === name.toLowerCase(),
@@ -177,7 +177,7 @@ export function firstValue(entry: Entry, name: string): string | null {
   return typeof first === 'string' ? first : first.toString('utf8');
 }
 
-/** Every value of an attribute as text. */
+/** Returns every value of an attribute as text. */
 export function allValues(entry: Entry, name: string): string[] {
   const key = Object.keys(entry).find(
     (candidate) => candidate.toLowerCase() === name.toLowerCase(),

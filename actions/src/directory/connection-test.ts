@@ -24,8 +24,8 @@ const failureHints = {
 
 /**
  * Binds as the service account, reads the search base entry and, when `username` is given,
- * counts the entries the user filter matches (up to two). Never throws for directory
- * problems; the message names the failing step and what to check.
+ * counts the entries the user filter matches (up to two). Directory problems come back in
+ * the result, whose message names the failing step and what to check.
  */
 export async function testDirectoryConnection(
   directory: SavedDirectory,

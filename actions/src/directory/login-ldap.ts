@@ -33,8 +33,8 @@ interface Attempt {
  * Handles `loginLdap`: checks the username and password against the tenant's directory,
  * creates or updates the directory user with its name, email and mapped roles, and returns
  * the same result as password sign-in, MFA challenge included. Unknown tenant, unknown or
- * ambiguous entry, wrong or empty password and an inactive user all answer
- * `invalid-credentials`; a directory that cannot answer gives `directory-unavailable`.
+ * ambiguous entry, wrong or empty password and an inactive user all fail with
+ * `invalid-credentials`. A directory that cannot be reached fails with `directory-unavailable`.
  */
 export function createLoginLdapHandler(deps: DirectoryDependencies) {
   return async (request: Request, response: Response): Promise<void> => {

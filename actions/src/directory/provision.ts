@@ -15,7 +15,7 @@ export interface ProvisionedUser {
   rolesRemoved: string[];
 }
 
-/** Why an entry cannot become a user. */
+/** Reason that an entry cannot become a user. */
 export type ProvisionRejection = 'entry-without-email' | 'email-taken';
 
 /** Normalises a DN for comparison: lower case, no spaces around separators. */

@@ -8,9 +8,9 @@ import { mappedRoleNames, memberOf, syncDirectoryRoles } from './provision.js';
 import { loadDirectory } from './settings.js';
 
 /**
- * Outcome of `recheckDirectoryUser`. `revoked` means every session of the user was ended
- * because the directory entry is gone or disabled, or directory sign-in was switched off;
- * the refresh must then fail. Every other outcome lets it go on.
+ * Outcome of `recheckDirectoryUser`. `revoked` means that every session of the user was
+ * ended, because the directory entry is gone or disabled or directory sign-in is off. The
+ * refresh must then fail, and every other outcome lets it go on.
  */
 export type DirectoryRecheck = 'not-directory' | 'fresh' | 'confirmed' | 'unavailable' | 'revoked';
 

@@ -154,7 +154,7 @@ export async function loadDirectory(
   return { enabled: row.enabled, settings: settings.data, bindPassword };
 }
 
-/** The `DirectorySettings` output of the actions: the settings and whether a password is set. */
+/** Builds the `DirectorySettings` output: the settings and whether a password is stored. */
 export function settingsOutput(directory: {
   enabled: boolean;
   settings: DirectorySettings;

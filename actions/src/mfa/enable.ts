@@ -113,8 +113,8 @@ async function userEmail(deps: MfaDependencies, userId: string): Promise<string>
 }
 
 /**
- * Renders the URI as an SVG QR code in a data URL. SVG keeps the answer small and renders
- * sharp at any size in an <img>; PNG encoding also took ten times as long.
+ * Renders the URI as an SVG QR code in a data URL. SVG keeps the response small, renders
+ * sharp at any size in an <img> and is cheaper to produce than a PNG.
  */
 async function qrCodeDataUrl(uri: string): Promise<string> {
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });

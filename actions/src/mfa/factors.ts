@@ -170,7 +170,7 @@ export async function replaceRecoveryCodes(
   return codes;
 }
 
-/** Which second factor accepted a code. */
+/** Outcome of a code check, with the kind of factor that accepted it. */
 export type CodeOutcome =
   | { accepted: true; method: FactorType | 'recovery-code' }
   | { accepted: false };

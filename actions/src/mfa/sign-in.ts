@@ -13,7 +13,7 @@ import { loadFactors } from './factors.js';
 import { policyRequiresMfa } from './policy.js';
 import { createHttpSmsSender, type SmsSender, sendSmsCode } from './sms.js';
 
-/** What the MFA code needs: the login dependencies and, optionally, another SMS sender. */
+/** Dependencies of the MFA actions and the sign-in hook, with an optional other SMS sender. */
 export interface MfaDependencies {
   config: ActionsConfig;
   pool: pg.Pool;
@@ -39,7 +39,7 @@ export interface MfaChallengeResult {
 
 const boxes = new WeakMap<ActionsConfig, SecretBox>();
 
-/** The secret box of ACCI_ENCRYPTION_KEYS; throws `mfa-unavailable` when none is set. */
+/** Returns the secret box of ACCI_ENCRYPTION_KEYS, or throws `mfa-unavailable` without keys. */
 export function secretBoxOf(config: ActionsConfig): SecretBox {
   const cached = boxes.get(config);
   if (cached !== undefined) return cached;
@@ -55,7 +55,7 @@ export function secretBoxOf(config: ActionsConfig): SecretBox {
   return box;
 }
 
-/** The SMS sender; throws `mfa-unavailable` when SMS_GATEWAY_URL is not set. */
+/** Returns the SMS sender, or throws `mfa-unavailable` when SMS_GATEWAY_URL is not set. */
 export function smsSenderOf(deps: MfaDependencies): SmsSender {
   if (deps.smsSender !== undefined) return deps.smsSender;
   if (deps.config.smsGateway === undefined) {

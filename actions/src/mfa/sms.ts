@@ -52,7 +52,7 @@ export function createHttpSmsSender(gateway: {
       if (!response.ok) {
         throw new ActionError(
           'sms-delivery-failed',
-          `The SMS gateway at SMS_GATEWAY_URL answered HTTP ${response.status}.`,
+          `The SMS gateway at SMS_GATEWAY_URL returned HTTP ${response.status}.`,
         );
       }
     },

@@ -17,7 +17,7 @@ export const verifyMfaInputSchema = z.object({
 });
 
 /**
- * Handles `verifyMfa`: completes a sign-in that answered `mfaRequired` when `code` is a
+ * Handles `verifyMfa`: completes a sign-in that returned `mfaRequired` when `code` is a
  * current TOTP code, the latest SMS code or an unused recovery code, and returns the same
  * result as a password sign-in. Each wrong code counts against the challenge, which dies
  * after five.
