@@ -1,4 +1,7 @@
 import type { Metadata } from '../metadata/types.js';
+import { type CronTriggerDef, listCronTriggers } from '../scheduled/definition.js';
+import { deleteFutureCronEvents } from '../scheduled/store.js';
+import { ScheduledWorker } from '../scheduled/worker.js';
 import type { InconsistentObject } from '../schema/model.js';
 import type { EngineState } from '../state.js';
 import { eventCatalogExists } from './catalog.js';
@@ -19,7 +22,9 @@ const housekeepingIntervalMs = 60_000;
 export class EventSystem {
   readonly config: EventsConfig;
   private triggerCache: { metadata: Metadata; byName: Map<string, EventTriggerDef> } | undefined;
+  private cronCache: { metadata: Metadata; byName: Map<string, CronTriggerDef> } | undefined;
   private readonly worker: EventWorker;
+  private readonly scheduled: ScheduledWorker;
   private timer: NodeJS.Timeout | undefined;
   private housekeeping: Promise<void> = Promise.resolve();
 
@@ -32,6 +37,22 @@ export class EventSystem {
       log: state.log,
       triggers: () => this.triggers(),
     });
+    this.scheduled = new ScheduledWorker({
+      pool: state.pool,
+      config: this.config,
+      env: state.config.env,
+      log: state.log,
+      cronTriggers: () => this.cronTriggers(),
+    });
+  }
+
+  /** The cron triggers of the live metadata, by name. */
+  cronTriggers(): ReadonlyMap<string, CronTriggerDef> {
+    const metadata = this.state.metadata;
+    if (this.cronCache?.metadata !== metadata) {
+      this.cronCache = { metadata, byName: listCronTriggers(metadata) };
+    }
+    return this.cronCache.byName;
   }
 
   /** The event triggers of the live metadata, by name. */
@@ -52,6 +73,7 @@ export class EventSystem {
     const metadata = this.state.metadata;
     const dropCatalog = previous.sources.length > 0 && metadata.sources.length === 0;
     try {
+      await this.dropStaleCronEvents(previous);
       return await syncEventTriggers(this.state.pool, metadata, this.state.catalog, {
         stringify: this.state.config.stringifyNumericTypes,
         dropCatalog,
@@ -73,10 +95,22 @@ export class EventSystem {
     }
   }
 
+  /** Deletes the upcoming events of cron triggers that were removed or rescheduled. */
+  private async dropStaleCronEvents(previous: Metadata): Promise<void> {
+    const before = listCronTriggers(previous);
+    if (before.size === 0) return;
+    const now = this.cronTriggers();
+    for (const [name, trigger] of before) {
+      if (now.get(name)?.schedule === trigger.schedule) continue;
+      await deleteFutureCronEvents(this.state.pool, name);
+    }
+  }
+
   /** Unlocks events left locked by stopped engines, then starts delivering. */
   async start(): Promise<void> {
     await this.housekeep();
     this.worker.start();
+    await this.scheduled.start();
     this.timer = setInterval(() => {
       this.housekeeping = this.housekeeping.then(() => this.housekeep());
     }, housekeepingIntervalMs);
@@ -86,6 +120,7 @@ export class EventSystem {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.housekeeping;
+    await this.scheduled.stop();
     await this.worker.stop();
   }
 
