@@ -44,6 +44,8 @@ export class EngineState {
   }
 
   /** Builds the catalog for `metadata` from the database's current tables and makes it live. */
+  // NOTE: every source is served from HASURA_GRAPHQL_DATABASE_URL; the URL a source names is
+  // kept in the metadata but not connected to.
   async activate(metadata: Metadata, resourceVersion: number): Promise<void> {
     const tables = trackedTables(metadata).map((entry) => qualify(entry.table));
     const shapes = await introspectTables(this.pool, tables);
