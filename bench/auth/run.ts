@@ -165,8 +165,10 @@ async function main(): Promise<void> {
     const jwt = await benchJwt(started.url);
     rows.push(['engine JWT verify c=1', format(jwt), '-', '-', '-', '0']);
 
+    const load = loadavg().map((value) => value.toFixed(1));
     console.log(
-      `ACCI auth benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${seconds} s per row`,
+      `ACCI auth benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
+        `Node ${process.version}, ${seconds} s per row, load average ${load.join(' ')} at the end`,
     );
     const header = ['case', 'req/s', 'p50 ms', 'p99 ms', 'loop p99 ms', 'errors'];
     console.log(`| ${header.join(' | ')} |`);

@@ -145,8 +145,9 @@ describe('revocation through the engine', () => {
       'mutation Exchange($key: String!) { exchangeApiKey(apiKey: $key) { accessToken } }',
       { key: key.apiKey },
     );
-    const token = (exchanged.data?.exchangeApiKey as { accessToken: string }).accessToken;
-    const keyTokens = { ...admin, accessToken: token };
+    expect(exchanged.errors).toBeUndefined();
+    const exchange = exchanged.data?.exchangeApiKey as { accessToken: string } | undefined;
+    const keyTokens = { ...admin, accessToken: exchange?.accessToken ?? '' };
     expectAccess(await access(keyTokens));
 
     const revoked = await graphql(

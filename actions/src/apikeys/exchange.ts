@@ -43,8 +43,8 @@ export interface ExchangeDependencies {
 
 /**
  * Handles `exchangeApiKey`: returns a short-lived access token for the key's session whose
- * roles are the key's roles that the owner still holds. Every rejection answers
- * `invalid-api-key`; the reason goes to the log.
+ * roles are the key's roles that the owner still holds. Every rejection returns
+ * `invalid-api-key`, and the reason goes to the log.
  */
 export function createExchangeApiKeyHandler(deps: ExchangeDependencies) {
   return async (request: Request, response: Response): Promise<void> => {

@@ -43,7 +43,7 @@ async function signedInCaller(pool: pg.Pool, request: Request, response: Respons
 }
 
 /**
- * Handles `createApiKey`: the key's roles must be roles the caller holds now. The key gets a
+ * Handles `createApiKey`: the key's roles must be among the caller's current roles. The key gets a
  * session of kind `api-key`, so its tokens pass the `active_sessions` checks of the
  * permission rules only while the key, its owner and the tenant are live.
  */
@@ -168,7 +168,7 @@ export const revokeApiKeyInputSchema = z.object({ id: z.uuid({ error: 'must be a
 
 /**
  * Handles `revokeApiKey`: revokes the key and its session. Owners revoke their own keys;
- * tenant admins any key of their tenant. Other keys answer `not-found`.
+ * tenant admins any key of their tenant. Other keys fail with `not-found`.
  */
 export function createRevokeApiKeyHandler(deps: { pool: pg.Pool }) {
   return async (request: Request, response: Response): Promise<void> => {

@@ -24,9 +24,9 @@ export const requestResetInputSchema = z.object({
 });
 
 /**
- * Handles `requestPasswordReset`. It answers `{accepted: true}` before looking anything up
- * and does the work afterwards, so neither the answer nor its timing tells whether the
- * account exists. Only the per-address limit answers differently, with `too-many-requests`.
+ * Handles `requestPasswordReset`. It responds `{accepted: true}` before looking anything up
+ * and does the work afterwards, so neither the response nor its timing reveals whether the
+ * account exists. Only the per-address limit responds differently, with `too-many-requests`.
  */
 export function createRequestResetHandler(deps: PasswordDependencies) {
   return async (request: Request, response: Response): Promise<void> => {
@@ -41,7 +41,7 @@ export function createRequestResetHandler(deps: PasswordDependencies) {
     response.json({ accepted: true });
     const logger = response.locals.context.logger;
     void mailResetLink(deps, input, client).catch((error: unknown) =>
-      logger.error({ err: error }, 'password reset request failed after the answer was sent'),
+      logger.error({ err: error }, 'password reset request failed after the response was sent'),
     );
   };
 }

@@ -8,7 +8,7 @@ import { hashRefreshToken } from '../tokens/refresh-token.js';
 /**
  * Derives the secret of successor tokens from the signing key. The successor of a token is
  * HMAC-SHA-256(secret, token), so a second use within the grace window returns the same
- * successor without storing it anywhere, and nobody without the signing key can compute it.
+ * successor without storing it anywhere, and computing it requires the signing key.
  */
 export function successorSecret(privateKey: KeyObject): Buffer {
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
@@ -41,7 +41,7 @@ interface TokenRow {
   user_id: string;
   token_expired: boolean;
   used_seconds_ago: number | null;
-  successor_hash: Buffer | null;
+  replaced_by: string | null;
   session_revoked: boolean;
   session_expired: boolean;
   session_expires_at: Date;
@@ -52,14 +52,15 @@ interface TokenRow {
 }
 
 // The row lock on the token makes two concurrent refreshes with one token run one after the
-// other, so the second sees used_at and takes the grace path. set_config switches the
+// other. The second then gets the locked row as the first left it, but joined rows as of its
+// own snapshot, so the successor is read by a later statement (see successorHash). set_config switches the
 // transaction to asynchronous commit without a round trip of its own; see rotateRefreshToken.
 const lockToken = `
   SELECT rt.id, rt.session_id, rt.tenant_id, s.user_id, u.source AS user_source,
          set_config('synchronous_commit', 'off', true) AS commit_mode,
          rt.expires_at <= now() AS token_expired,
-         extract(epoch FROM now() - rt.used_at)::float8 AS used_seconds_ago,
-         next.token_hash AS successor_hash,
+         extract(epoch FROM clock_timestamp() - rt.used_at)::float8 AS used_seconds_ago,
+         rt.replaced_by,
          s.revoked_at IS NOT NULL AS session_revoked, s.expires_at <= now() AS session_expired,
          s.expires_at AS session_expires_at, u.status AS user_status, t.is_platform,
          (t.status = 'active' OR (t.status = 'trial' AND t.trial_ends_at > now())) AS tenant_open
@@ -67,7 +68,6 @@ const lockToken = `
     JOIN public.sessions s ON s.id = rt.session_id
     JOIN public.users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
     JOIN public.tenants t ON t.id = s.tenant_id
-    LEFT JOIN public.refresh_tokens next ON next.id = rt.replaced_by
    WHERE rt.token_hash = $1
      FOR UPDATE OF rt`;
 
@@ -119,7 +119,8 @@ export function rotateRefreshToken(pool: pg.Pool, request: RotationRequest): Pro
 
     const successor = successorOf(request.secret, request.token);
     if (row.used_seconds_ago !== null) {
-      if (row.used_seconds_ago <= request.graceSeconds && matches(row.successor_hash, successor)) {
+      const stored = await successorHash(client, row.replaced_by);
+      if (row.used_seconds_ago <= request.graceSeconds && matches(stored, successor)) {
         return { kind: 'rotated', subject, refreshToken: successor };
       }
       await revokeForReuse(client, row, request.client);
@@ -146,6 +147,19 @@ function closedReason(row: TokenRow): string | undefined {
   if (row.user_status !== 'active') return `user-not-active (status "${row.user_status}")`;
   if (!row.tenant_open) return 'tenant-not-active';
   return undefined;
+}
+
+/**
+ * Reads the hash of the successor row in a statement of its own, whose snapshot includes a
+ * successor that a concurrent refresh committed while this one waited for the row lock.
+ */
+async function successorHash(client: pg.ClientBase, id: string | null): Promise<Buffer | null> {
+  if (id === null) return null;
+  const result = await client.query<{ token_hash: Buffer }>(
+    'SELECT token_hash FROM public.refresh_tokens WHERE id = $1',
+    [id],
+  );
+  return result.rows[0]?.token_hash ?? null;
 }
 
 function matches(storedHash: Buffer | null, successor: string): boolean {

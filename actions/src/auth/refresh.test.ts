@@ -109,6 +109,26 @@ describe('refreshToken', () => {
     expect((await refresh(String(one.body.refreshToken))).status).toBe(200);
   });
 
+  it('keeps colliding refreshes signed in', async () => {
+    const login = await signIn(server, ids.tenant, 'carol@refresh.test');
+    // Holding the row lock queues both refreshes, so the second waits for the first to commit.
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [
+      sha256(login.refreshToken),
+    ]);
+    const pending = Promise.all([refresh(login.refreshToken), refresh(login.refreshToken)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await client.query('COMMIT');
+    const [one, two] = await pending;
+    expect(one.status).toBe(200);
+    expect(two.status).toBe(200);
+    expect(one.body.refreshToken).toBe(two.body.refreshToken);
+    const session = await client.query('SELECT revoked_at FROM sessions WHERE id = $1', [
+      login.session['x-hasura-session-id'],
+    ]);
+    expect(session.rows[0].revoked_at).toBeNull();
+  });
+
   it('revokes the session when a rotated token is reused late', async () => {
     const login = await signIn(server, ids.tenant, 'dave@refresh.test');
     const next = await refresh(login.refreshToken);

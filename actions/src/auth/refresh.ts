@@ -27,8 +27,8 @@ export interface RefreshDependencies {
 
 /**
  * Handles the `refreshToken` action: rotates the refresh token and returns a new access token
- * whose roles are read afresh. Every rejection answers `invalid-refresh-token`; the reason
- * goes to the log.
+ * whose roles are read afresh. Every rejection returns `invalid-refresh-token`, and the
+ * reason goes to the log.
  */
 export function createRefreshHandler(deps: RefreshDependencies) {
   const secret = successorSecret(deps.signingKey.privateKey);

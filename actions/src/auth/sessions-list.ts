@@ -55,7 +55,7 @@ export const revokeSessionInputSchema = z.object({ sessionId: uuid });
 
 /**
  * Handles the `revokeSession` action: ends one live sign-in session of the caller, which may
- * be the current one. A session of someone else answers `not-found`, as a missing one does.
+ * be the current one. A session of someone else fails with `not-found`, as a missing one does.
  */
 export function createRevokeSessionHandler(deps: { pool: pg.Pool }) {
   return async (request: Request, response: Response): Promise<void> => {
