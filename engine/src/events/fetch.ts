@@ -53,30 +53,48 @@ export async function fetchEvents(
   return result.rows;
 }
 
-/** Records an attempt and the event's new state in one transaction. */
-export async function recordAttempt(
+/**
+ * Records attempts in one transaction: one insert of invocation logs and one update of the
+ * events, each with array parameters. Each event's `tries` grows by one, and it is unlocked and
+ * marked delivered, failed or due again at `next_retry_at`, as Hasura's record steps do.
+ */
+export async function recordAttempts(
   pool: pg.Pool,
-  invocation: Invocation,
-  outcome: Outcome,
+  attempts: { invocation: Invocation; outcome: Outcome }[],
 ): Promise<void> {
+  if (attempts.length === 0) return;
+  const ids = attempts.map((item) => item.invocation.eventId);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO hdb_catalog.event_invocation_logs (event_id, trigger_name, status, request, response)
-       VALUES ($1, $2, $3, $4, $5)`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::json[], $5::json[])`,
       [
-        invocation.eventId,
-        invocation.triggerName,
-        invocation.status,
-        JSON.stringify(invocation.request),
-        JSON.stringify(invocation.response),
+        ids,
+        attempts.map((item) => item.invocation.triggerName),
+        attempts.map((item) => item.invocation.status),
+        attempts.map((item) => JSON.stringify(item.invocation.request)),
+        attempts.map((item) => JSON.stringify(item.invocation.response)),
       ],
     );
-    await client.query('UPDATE hdb_catalog.event_log SET tries = tries + 1 WHERE id = $1', [
-      invocation.eventId,
-    ]);
-    await setOutcome(client, invocation.eventId, outcome);
+    await client.query(
+      `UPDATE hdb_catalog.event_log AS l
+          SET tries = l.tries + 1,
+              delivered = l.delivered OR v.kind = 'delivered',
+              error = l.error OR v.kind = 'error',
+              next_retry_at = CASE WHEN v.kind = 'retry' THEN v.retry_at::timestamptz::timestamp END,
+              locked = NULL
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, kind, retry_at)
+        WHERE l.id = v.id`,
+      [
+        ids,
+        attempts.map((item) => item.outcome.kind),
+        attempts.map((item) =>
+          item.outcome.kind === 'retry' ? item.outcome.at.toISOString() : null,
+        ),
+      ],
+    );
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -46,7 +46,7 @@ export class EventSystem {
     });
   }
 
-  /** The cron triggers of the live metadata, by name. */
+  /** Returns the cron triggers of the live metadata by name, cached per metadata object. */
   cronTriggers(): ReadonlyMap<string, CronTriggerDef> {
     const metadata = this.state.metadata;
     if (this.cronCache?.metadata !== metadata) {
@@ -55,7 +55,7 @@ export class EventSystem {
     return this.cronCache.byName;
   }
 
-  /** The event triggers of the live metadata, by name. */
+  /** Returns the event triggers of the live metadata by name, cached per metadata object. */
   triggers(): ReadonlyMap<string, EventTriggerDef> {
     const metadata = this.state.metadata;
     if (this.triggerCache?.metadata !== metadata) {

@@ -12,15 +12,9 @@ import {
   retryAfterSeconds,
   type WebhookResult,
 } from './deliver.js';
-import {
-  type EventRow,
-  fetchEvents,
-  type Outcome,
-  recordAttempt,
-  setOutcome,
-  unlockEvents,
-} from './fetch.js';
+import { type EventRow, fetchEvents, type Outcome, setOutcome, unlockEvents } from './fetch.js';
 import { eventPayload, resolveHeaders, resolveWebhook } from './payload.js';
+import { AttemptRecorder } from './recorder.js';
 
 /** Seconds until an event of an unknown trigger is tried again, as in Hasura. */
 const unknownTriggerRetrySeconds = 60;
@@ -62,9 +56,11 @@ export class EventWorker {
   private readonly held = new Set<string>();
   private wake: (() => void) | undefined;
   private readonly agents: Agents;
+  private readonly recorder: AttemptRecorder;
 
   constructor(private readonly deps: WorkerDeps) {
     this.agents = createAgents(deps.config.httpPoolSize);
+    this.recorder = new AttemptRecorder(deps.pool);
   }
 
   start(): void {
@@ -170,11 +166,8 @@ export class EventWorker {
         tries: row.tries + 1,
       });
     }
-    await recordAttempt(
-      this.deps.pool,
-      { eventId: row.id, triggerName: row.trigger_name, ...record },
-      outcome,
-    );
+    const invocation = { eventId: row.id, triggerName: row.trigger_name, ...record };
+    await this.recorder.record(invocation, outcome);
   }
 
   /** Sleeps for `ms`, or until a delivery finishes or `stop` is called. */

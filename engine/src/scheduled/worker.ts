@@ -38,7 +38,7 @@ export function hasuraTime(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-/** The body Hasura POSTs for a cron or one-off scheduled event. */
+/** Builds the body Hasura POSTs for a cron or one-off scheduled event. */
 export function scheduledPayload(event: ScheduledEventRow, trigger: CronTriggerDef | undefined) {
   const payload: Record<string, unknown> = { id: event.id };
   if (trigger !== undefined) payload.name = trigger.name;
@@ -88,7 +88,7 @@ export class ScheduledWorker {
     }, delayMs);
   }
 
-  /** One round: top up cron events, then lock and deliver what is due. */
+  /** Runs one round: tops up cron events, then locks and delivers what is due. */
   async runOnce(): Promise<void> {
     try {
       const triggers = this.deps.cronTriggers();
