@@ -78,25 +78,22 @@ async function startSteps(
   );
   if (seeded) log('Seeded the demo tenants demo.test and acme.test.');
 
+  const actionSecret = process.env.ACTION_SECRET || secrets.actionSecret;
   const actions = await startActionServer(
     loadActionsConfig({
+      // Every setting of the environment reaches the action server; the launcher fills in the
+      // ones it manages, and a value set in the environment wins over a generated one.
+      ...process.env,
       // The action server may use a database role of its own (acci_actions), which the
       // tenant row-level security policies let write without a Hasura session.
       DATABASE_URL: process.env.ACTIONS_DATABASE_URL || databaseUrl,
       ACTIONS_HOST: config.host,
       ACTIONS_PORT: String(config.ports.actions),
-      ACTION_SECRET: secrets.actionSecret,
-      ACCI_JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+      ACTION_SECRET: actionSecret,
+      ACCI_JWT_PRIVATE_KEY: process.env.ACCI_JWT_PRIVATE_KEY || secrets.jwtPrivateKey,
       // A key ring of the environment wins, so a rotation set there is not undone.
       ACCI_ENCRYPTION_KEYS: process.env.ACCI_ENCRYPTION_KEYS || secrets.encryptionKeys,
-      SMS_GATEWAY_URL: process.env.SMS_GATEWAY_URL,
-      SMS_GATEWAY_TOKEN: process.env.SMS_GATEWAY_TOKEN,
-      LDAP_RECHECK_SECONDS: process.env.LDAP_RECHECK_SECONDS,
       REDIS_URL: config.redisUrl,
-      LOG_LEVEL: process.env.LOG_LEVEL,
-      ACCI_SELF_SERVICE_SIGNUP: process.env.ACCI_SELF_SERVICE_SIGNUP,
-      ACCI_SIGNUP_TRIAL_DAYS: process.env.ACCI_SIGNUP_TRIAL_DAYS,
-      ACCI_TENANT_DELETION_GRACE_DAYS: process.env.ACCI_TENANT_DELETION_GRACE_DAYS,
     }),
   );
   stops.push(actions.close);
@@ -105,7 +102,7 @@ async function startSteps(
     databaseUrl,
     adminSecret,
     actionsUrl: actions.url,
-    actionSecret: secrets.actionSecret,
+    actionSecret,
     stops,
   });
 
@@ -158,6 +155,7 @@ async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerI
   }
   const engine = await startEngine(
     engineConfigFromEnv({
+      ...process.env,
       // The metadata resolves {{ACTION_BASE_URL}} and value_from_env: ACTION_SECRET from the
       // environment of the GraphQL server, as Hasura does.
       ACTION_BASE_URL: inputs.actionsUrl,
@@ -176,9 +174,16 @@ async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerI
       HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES: 'true',
       HASURA_GRAPHQL_DEV_MODE: process.env.HASURA_GRAPHQL_DEV_MODE,
     }),
+    { log: writeEngineLog },
   );
   inputs.stops.push(engine.close);
   return engine.url;
+}
+
+/** Writes an engine log entry as one JSON line on stdout, as `npm run engine` does. */
+function writeEngineLog(entry: object): void {
+  if ((entry as { level?: unknown }).level === 'debug') return;
+  process.stdout.write(`${JSON.stringify({ service: 'acci-engine', ...entry })}\n`);
 }
 
 /** Creates the database when it does not exist and returns its connection string. */

@@ -270,10 +270,11 @@ describe('login', () => {
     ]);
   });
 
-  it('records the forwarded address and user agent', async () => {
+  it('records the last forwarded address and user agent', async () => {
+    // The first entry is what a client may forge; the last is the hop the GraphQL server saw.
     const body = await (
       await login(ids.tenant, 'bob@login.test', password, {
-        'x-forwarded-for': '203.0.113.7, 10.0.0.1',
+        'x-forwarded-for': '198.51.100.66, 203.0.113.7',
         'user-agent': `agent-${'x'.repeat(600)}`,
       })
     ).json();
@@ -391,6 +392,17 @@ describe('login rejections', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       message: 'Invalid "login" input: "input.password" must contain at most 1024 characters.',
+      extensions: { code: 'validation-failed' },
+    });
+  });
+
+  it('rejects a NUL character in the input', async () => {
+    const response = await login('login.test\u0000', 'bob@login.test', 'x');
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      message:
+        'Invalid "login" input: "input.tenantId" must not contain the NUL character (U+0000).',
       extensions: { code: 'validation-failed' },
     });
   });

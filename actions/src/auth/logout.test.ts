@@ -80,6 +80,16 @@ describe('logout', () => {
     ]);
   });
 
+  it('rejects all from an ended session', async () => {
+    const stale = await signIn(server, ids.tenant, 'bob@logout.test');
+    const live = await signIn(server, ids.tenant, 'bob@logout.test');
+    await call('logout', 'logout', {}, stale.session);
+    const result = await call('logout', 'logout', { all: true }, stale.session);
+    expect(result.status).toBe(403);
+    expect(result.body).toMatchObject({ extensions: { code: 'access-denied' } });
+    expect(await revokedReason(live.session['x-hasura-session-id'])).toBeNull();
+  });
+
   it('rejects the anonymous role', async () => {
     const result = await call('logout', 'logout', {});
     expect(result.status).toBe(403);

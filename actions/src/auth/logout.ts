@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record.js';
 import { parseActionPayload } from '../http/action-payload.js';
 import { clientInfo } from '../http/client.js';
-import { callerFrom } from './caller.js';
+import { callerFrom, requireLiveSession } from './caller.js';
 
 /** Input of the `logout` action; `all` ends every sign-in session of the user. */
 export const logoutInputSchema = z.object({
@@ -14,7 +14,8 @@ export const logoutInputSchema = z.object({
 /**
  * Handles the `logout` action: revokes the caller's session, or with `all` every sign-in
  * session of the caller. Sessions of API keys stay, because `revokeApiKey` ends those. An
- * already ended session is no error, so a repeated logout returns `revokedSessions: 0`.
+ * already ended session is no error for a plain logout, so a repeat returns
+ * `revokedSessions: 0`; `all` needs a live session, so a stale token cannot end the others.
  */
 export function createLogoutHandler(deps: { pool: pg.Pool }) {
   return async (request: Request, response: Response): Promise<void> => {
@@ -28,6 +29,7 @@ export function createLogoutHandler(deps: { pool: pg.Pool }) {
     context.tenantId = caller.tenantId;
     context.userId = caller.userId;
     const all = input.all === true;
+    if (all) await requireLiveSession(deps.pool, caller);
 
     const revoked = await deps.pool.query<{ id: string }>(
       `UPDATE public.sessions

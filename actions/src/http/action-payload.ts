@@ -60,11 +60,13 @@ export function parseActionPayload<Schema extends z.ZodType>(
 
 /**
  * A string field of an action input with messages that fit after the field's name, for
- * example `"input.email" must contain at most 320 characters`.
+ * example `"input.email" must contain at most 320 characters`. PostgreSQL text cannot hold
+ * the NUL character, so it is rejected here rather than failing later as a database error.
  */
 export function textField(min: number, max: number) {
   return z
     .string({ error: 'must be a string' })
     .min(min, `must contain at least ${min} character${min === 1 ? '' : 's'}`)
-    .max(max, `must contain at most ${max} characters`);
+    .max(max, `must contain at most ${max} characters`)
+    .refine((value) => !value.includes('\u0000'), 'must not contain the NUL character (U+0000)');
 }

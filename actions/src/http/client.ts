@@ -11,12 +11,14 @@ export interface ClientInfo {
 const userAgentLimit = 512;
 
 /**
- * Reads the client address and user agent. The first `x-forwarded-for` entry wins over the
- * socket address because action requests come from Hasura, which forwards the client headers,
- * and only callers holding the action secret get this far.
+ * Reads the client address and user agent. Action requests come from the GraphQL server, so
+ * the socket address is that server's. The client address is the last `x-forwarded-for`
+ * entry: the one the engine appends from the TCP peer it saw, or that the reverse proxy in
+ * front of Hasura appends. Earlier entries were written by the client and are not trusted.
+ * Behind real Hasura without such a proxy, the last entry is still whatever the client sent.
  */
 export function clientInfo(request: Request): ClientInfo {
-  const forwarded = request.get('x-forwarded-for')?.split(',')[0]?.trim();
+  const forwarded = request.get('x-forwarded-for')?.split(',').at(-1)?.trim();
   const candidates = [forwarded, request.socket.remoteAddress];
   const ip = candidates.find((value) => value !== undefined && isIP(value) !== 0) ?? null;
 
