@@ -141,6 +141,21 @@ describe('metadata API', () => {
     expect(present.body.data).toEqual({ item: [{ note: null }] });
   });
 
+  it('rejects a relationship without a foreign key', async () => {
+    const { status, body } = await t.admin({
+      type: 'pg_create_object_relationship',
+      args: { table: 'part', name: 'wrong', using: { foreign_key_constraint_on: 'label' } },
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      path: '$.args',
+      code: 'invalid-configuration',
+      error: 'Inconsistent object: no foreign key constraint exists on column(s) label',
+    });
+    const exported = JSON.stringify((await t.admin({ type: 'export_metadata', args: {} })).body);
+    expect(exported).not.toContain('"wrong"');
+  });
+
   it('rejects an unknown command', async () => {
     const { status, body } = await t.admin({ type: 'do_magic', args: {} });
     expect(status).toBe(400);
@@ -204,6 +219,23 @@ describe('query API', () => {
         },
       },
     });
+  });
+
+  it('untracks tables that run_sql drops', async () => {
+    await t.admin(
+      { type: 'run_sql', args: { sql: 'CREATE TABLE doomed (id int PRIMARY KEY)' } },
+      '/v2/query',
+    );
+    await t.admin({ type: 'pg_track_table', args: { table: 'doomed' } });
+    const dropped = await t.admin(
+      { type: 'run_sql', args: { sql: 'DROP TABLE doomed' } },
+      '/v2/query',
+    );
+    expect(dropped.status).toBe(200);
+    const exported = JSON.stringify((await t.admin({ type: 'export_metadata', args: {} })).body);
+    expect(exported).not.toContain('doomed');
+    const report = await t.admin({ type: 'get_inconsistent_metadata', args: {} });
+    expect(report.body).toEqual({ is_consistent: true, inconsistent_objects: [] });
   });
 
   it('picks up tables created by run_sql', async () => {

@@ -2,6 +2,7 @@ import { EngineError } from '../../errors.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { emptyMetadata, type Metadata } from '../types.js';
 import { type Operation, parseFailed, success } from './context.js';
+import { pruneInconsistent } from './prune.js';
 
 /** Accepts metadata in format version 3, or version 2 with top-level `tables`. */
 export function normaliseMetadata(value: unknown): Metadata {
@@ -52,6 +53,7 @@ export const replaceMetadata: Operation = async (context, args) => {
   }
   context.draft = metadata;
   context.changed = true;
+  context.consistencyChecked = true;
   return isV2 ? inconsistentReport(context) : success;
 };
 
@@ -77,15 +79,9 @@ export const clearMetadata: Operation = async (context) => {
 export const getInconsistentMetadata: Operation = async (context) => inconsistentReport(context);
 
 export const dropInconsistentMetadata: Operation = async (context) => {
-  const bad = new Set(
-    context.state.inconsistent
-      .filter((item) => item.type === 'table')
-      .map((item) => JSON.stringify(item.definition)),
-  );
-  for (const source of context.draft.sources) {
-    source.tables = source.tables.filter((entry) => !bad.has(JSON.stringify(entry.table)));
-  }
+  pruneInconsistent(context.draft, context.state.inconsistent);
   context.changed = true;
+  context.consistencyChecked = true;
   return success;
 };
 

@@ -12,6 +12,8 @@ export interface OperationContext {
   changed: boolean;
   /** Set when the database schema may have changed and must be read again. */
   schemaChanged: boolean;
+  /** Set when an operation already decided which inconsistencies to accept. */
+  consistencyChecked: boolean;
   /** `version` of the request body, which selects the response shape of some operations. */
   version: number | undefined;
 }

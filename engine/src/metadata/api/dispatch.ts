@@ -100,6 +100,34 @@ async function runOne(
 }
 
 /**
+ * Rejects a change that makes objects inconsistent which were consistent before, as Hasura
+ * validates each metadata operation.
+ */
+async function rejectNewInconsistencies(
+  context: OperationContext,
+  original: Metadata,
+): Promise<void> {
+  const before = new Set(context.state.inconsistent.map((item) => item.name));
+  await context.state.activate(
+    structuredClone(original) as Metadata,
+    context.state.resourceVersion,
+  );
+  for (const item of context.state.inconsistent) before.add(item.name);
+  await context.state.activate(
+    structuredClone(context.draft) as Metadata,
+    context.state.resourceVersion,
+  );
+  context.schemaChanged = true;
+  const introduced = context.state.inconsistent.filter((item) => !before.has(item.name));
+  const [first] = introduced;
+  if (first === undefined) return;
+  throw new EngineError('invalid-configuration', first.reason, {
+    path: '$.args',
+    extensions: { internal: introduced },
+  });
+}
+
+/**
  * Runs a metadata or query API request. Changes to the metadata are stored once, after every
  * operation of the request succeeded; a failure leaves the stored metadata as it was.
  */
@@ -113,16 +141,25 @@ export async function runAdminRequest(
     draft: structuredClone(state.metadata) as Metadata,
     changed: false,
     schemaChanged: false,
+    consistencyChecked: false,
     version: isRecord(body) && typeof body.version === 'number' ? body.version : undefined,
   };
+  // Operations may activate drafts, so the live metadata is restored from this copy on failure.
+  const original = { metadata: state.metadata, version: state.resourceVersion };
   try {
     const result = await runOne(context, body, endpoint);
+    if (context.changed && !context.consistencyChecked) {
+      await rejectNewInconsistencies(context, original.metadata);
+    }
     if (context.changed) await state.replace(context.draft);
-    else if (context.schemaChanged) await state.activate(state.metadata, state.resourceVersion);
+    else if (context.schemaChanged) await state.activate(original.metadata, original.version);
     return result;
   } catch (error) {
-    if (context.schemaChanged)
-      await state.activate(state.metadata, state.resourceVersion).catch(() => undefined);
+    if (context.schemaChanged) {
+      await state.activate(original.metadata, original.version).catch((reason: unknown) => {
+        state.log({ level: 'error', type: 'metadata-restore', error: String(reason) });
+      });
+    }
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { EngineError } from '../../errors.js';
-import { type Operation, parseFailed } from './context.js';
+import type { Metadata } from '../types.js';
+import { type Operation, type OperationContext, parseFailed } from './context.js';
+import { pruneInconsistent } from './prune.js';
 
 /** Returns every column as Postgres prints it, as `run_sql` results are text. */
 const textTypes = { getTypeParser: () => (value: string) => value };
@@ -33,6 +35,19 @@ function queryFailed(error: PostgresFailure, statement: string): EngineError {
 }
 
 /**
+ * Re-reads the database after SQL that may have changed it, and removes tracked objects whose
+ * tables, foreign keys or functions the SQL dropped, as Hasura does after `run_sql`.
+ */
+async function dropVanishedObjects(context: OperationContext): Promise<void> {
+  context.schemaChanged = true;
+  await context.state.activate(
+    structuredClone(context.draft) as Metadata,
+    context.state.resourceVersion,
+  );
+  if (pruneInconsistent(context.draft, context.state.inconsistent)) context.changed = true;
+}
+
+/**
  * `run_sql`: runs the SQL in one transaction (read-only when asked) and returns the last
  * statement's rows as text, with the column names first.
  */
@@ -53,7 +68,7 @@ export const runSql: Operation = async (context, args) => {
       throw queryFailed(error as PostgresFailure, text);
     }
     await client.query('COMMIT');
-    if (!readOnly) context.schemaChanged = true;
+    if (!readOnly) await dropVanishedObjects(context);
     const last = Array.isArray(results) ? results.at(-1) : results;
     if (last === undefined || last.fields.length === 0)
       return { result_type: 'CommandOk', result: null };
