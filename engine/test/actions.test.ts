@@ -89,6 +89,21 @@ describe('actions', () => {
     expect(call?.headers['x-client']).toBe('web');
   });
 
+  it('appends the peer address to a forged X-Forwarded-For', async () => {
+    reply = () => ({ status: 200, body: { accessToken: 't', roles: [], mfa: 'NONE' } });
+    await t.graphql(loginMutation, {
+      variables: { email: 'a@example.com' },
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(received[0]?.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
+  });
+
+  it('sets X-Forwarded-For to the peer address when absent', async () => {
+    reply = () => ({ status: 200, body: { accessToken: 't', roles: [], mfa: 'NONE' } });
+    await t.graphql(loginMutation, { variables: { email: 'a@example.com' }, headers: {} });
+    expect(received[0]?.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
   it('turns a 4xx response into an error with its code', async () => {
     reply = () => ({
       status: 400,

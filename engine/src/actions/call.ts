@@ -25,6 +25,8 @@ export interface ActionCall {
   input: Record<string, unknown>;
   session: Session;
   clientHeaders: IncomingHttpHeaders;
+  /** TCP peer address of the client request, or undefined when the transport has none. */
+  clientAddress: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   customTypes: CustomTypes;
   readSelection: SelectionReader;
@@ -54,6 +56,15 @@ function requestHeaders(call: ActionCall): Record<string, string> {
     for (const [name, value] of Object.entries(call.clientHeaders)) {
       if (hopHeaders.has(name) || value === undefined) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    // Like a proxy, the engine appends the address it saw, so the handler can tell the real
+    // peer from whatever the client wrote into the header.
+    if (call.clientAddress !== undefined) {
+      const forwarded = headers['x-forwarded-for'];
+      headers['x-forwarded-for'] =
+        forwarded === undefined || forwarded.trim() === ''
+          ? call.clientAddress
+          : `${forwarded}, ${call.clientAddress}`;
     }
   }
   for (const item of call.action.definition.headers ?? []) {

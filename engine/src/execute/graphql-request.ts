@@ -29,12 +29,28 @@ function backendOnlyRequested(session: Session): boolean {
   );
 }
 
+/** Facts about a request that its headers do not carry, passed in by the transport. */
+export interface RequestContext {
+  /** TCP peer address of the client, appended to `X-Forwarded-For` for action handlers. */
+  clientAddress?: string | undefined;
+  /** Aborted when the client goes away, which cancels the running Postgres statement. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Returns the TCP peer address of a socket, with IPv4-mapped IPv6 addresses unwrapped. */
+export function peerAddress(socket: { remoteAddress?: string | undefined }): string | undefined {
+  const address = socket.remoteAddress;
+  if (address === undefined) return undefined;
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 /** Runs one GraphQL request for a session and returns the response body as JSON text. */
 export async function executeGraphql(
   state: EngineState,
   session: Session,
   request: GraphqlRequest,
   headers: IncomingHttpHeaders,
+  context: RequestContext = {},
 ): Promise<string> {
   try {
     if (typeof request.query !== 'string') {
@@ -80,6 +96,7 @@ export async function executeGraphql(
           input,
           session,
           clientHeaders: headers,
+          clientAddress: context.clientAddress,
           env: state.config.env,
           customTypes: state.metadata.custom_types ?? {},
           readSelection: (field, typeName) => subFields(runtime, field, typeName, step.path),

@@ -6,6 +6,7 @@ import { errorBody } from '../execute/response.js';
 import { isRecord } from '../util/json.js';
 import type { App } from './app.js';
 import { parseJsonBody, readBody, sendJson } from './body.js';
+import { httpRequestContext } from './request-context.js';
 
 function asRequest(value: unknown): GraphqlRequest {
   if (!isRecord(value)) {
@@ -38,18 +39,22 @@ export async function handleGraphql(
     sendJson(response, 200, errorBody(engineError, app.state.config.devMode));
     return 200;
   }
+  const context = httpRequestContext(request, response);
   try {
     if (Array.isArray(body)) {
       const results: string[] = [];
-      for (const item of body)
-        results.push(await executeGraphql(app.state, session, asRequest(item), request.headers));
+      for (const item of body) {
+        results.push(
+          await executeGraphql(app.state, session, asRequest(item), request.headers, context),
+        );
+      }
       sendJson(response, 200, `[${results.join(',')}]`);
       return 200;
     }
     sendJson(
       response,
       200,
-      await executeGraphql(app.state, session, asRequest(body), request.headers),
+      await executeGraphql(app.state, session, asRequest(body), request.headers, context),
     );
     return 200;
   } catch (error) {

@@ -6,6 +6,7 @@ import { matchEndpoint } from '../rest/match.js';
 import { isRecord } from '../util/json.js';
 import type { App } from './app.js';
 import { apiError, parseJsonBody, readBody, sendJson } from './body.js';
+import { httpRequestContext } from './request-context.js';
 
 function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
@@ -77,7 +78,13 @@ export async function handleRest(
     }
     const session = await app.authenticate(request.headers);
     const result = JSON.parse(
-      await executeGraphql(app.state, session, { query, variables }, request.headers),
+      await executeGraphql(
+        app.state,
+        session,
+        { query, variables },
+        request.headers,
+        httpRequestContext(request, response),
+      ),
     ) as {
       data?: unknown;
       errors?: { message: string; extensions?: { path?: string; code?: string } }[];

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { toEngineError } from '../errors.js';
-import { executeGraphql } from '../execute/graphql-request.js';
+import { executeGraphql, peerAddress } from '../execute/graphql-request.js';
 import type { GraphqlRequest } from '../execute/prepare.js';
 import type { Session } from '../execute/session.js';
 import { isRecord } from '../util/json.js';
@@ -51,6 +51,7 @@ function initHeaders(payload: unknown, upgrade: IncomingHttpHeaders): IncomingHt
 class Connection {
   private session: Session | undefined;
   private headers: IncomingHttpHeaders;
+  private readonly clientAddress: string | undefined;
   /** Running subscriptions by operation id, with the timer of their next run once scheduled. */
   private readonly active = new Map<string, NodeJS.Timeout | undefined>();
   private keepAlive: NodeJS.Timeout | undefined;
@@ -62,6 +63,7 @@ class Connection {
     upgrade: IncomingMessage,
   ) {
     this.headers = upgrade.headers;
+    this.clientAddress = peerAddress(upgrade.socket);
     socket.on('message', (data) => this.receive(String(data)));
     socket.on('close', () => this.stopAll());
   }
@@ -131,7 +133,10 @@ class Connection {
       return;
     }
     const request = payload as unknown as GraphqlRequest;
-    const run = () => executeGraphql(this.app.state, session, request, this.headers);
+    const run = () =>
+      executeGraphql(this.app.state, session, request, this.headers, {
+        clientAddress: this.clientAddress,
+      });
     if (!isSubscription(this.app, request)) {
       this.deliver(id, await run());
       this.send({ type: 'complete', id });
