@@ -56,7 +56,7 @@ function equalsVariable(comparison: unknown, variable: string): boolean {
 }
 
 /** Returns the qualified target table of relationship `name` of `entry`, if there is one. */
-function relationshipTarget(
+export function relationshipTarget(
   entry: TableEntry,
   name: string,
   schema: DatabaseSchema,
