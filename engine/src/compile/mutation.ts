@@ -22,6 +22,12 @@ const rows = ident('_rows');
 
 const updateArguments = ['_set', '_inc', ...jsonbOperators.map((operator) => operator.name)];
 
+// NOTE: mutation output covers every changed row, without the select permission's row
+// filter, because Hasura v2 builds it with an always-true filter (`TablePerm annBoolExpTrue`
+// in server/src-lib/Hasura/Backends/Postgres/Translate/Returning.hs). A role whose update or
+// delete filter is wider than its select filter therefore receives those rows in the output.
+// Column permissions and the filters of nested relationships still apply.
+
 /** Builds the `{affected_rows, returning}` object over the rows of the `_rows` CTE. */
 function mutationResponse(
   context: CompileContext,
