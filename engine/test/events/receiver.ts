@@ -37,7 +37,7 @@ export interface Receiver {
   received: Received[];
   /** Waits until `count` POSTs to paths starting with `path` arrived, and returns them. */
   waitFor(count: number, options?: { path?: string; timeoutMs?: number }): Promise<Received[]>;
-  /** Stops answering: new connections are refused until `resume`. */
+  /** Stops the server, so new connections are refused until `resume`. */
   pause(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
@@ -59,9 +59,9 @@ function answer(path: string, firstTry: boolean): Answer {
 }
 
 /**
- * Starts an HTTP server on 127.0.0.1 that records every POST: `/fail` answers 500,
- * `/sleep_2s` answers after two seconds, `/retry-after-once` answers 503 with `Retry-After: 1`
- * to the first POST of each event, and any other path answers 200 at once.
+ * Starts an HTTP server on 127.0.0.1 that records every POST: `/fail` returns 500,
+ * `/sleep_2s` returns 200 after two seconds, `/retry-after-once` returns 503 with
+ * `Retry-After: 1` to the first POST of each event, and any other path returns 200 at once.
  */
 export async function startReceiver(port = 0): Promise<Receiver> {
   const received: Received[] = [];

@@ -10,7 +10,7 @@ export const eventTablesSql = `
 export const table1 = { schema: 'hge_tests', name: 'test_t1' };
 export const table2 = { schema: 'hge_tests', name: 'test_t2' };
 
-/** A trigger on every operation of a table, delivering to `path` of the receiver. */
+/** Builds a trigger on every operation of a table that delivers to `path` of the receiver. */
 export function allOperationsTrigger(
   name: string,
   path = '/',
