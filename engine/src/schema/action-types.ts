@@ -15,9 +15,10 @@ import {
   parseType,
   type TypeNode,
 } from 'graphql';
-import type { Action, CustomTypes, Metadata } from '../metadata/types.js';
+import type { Action, CustomTypes, InheritedRole, Metadata } from '../metadata/types.js';
 import { adminRole } from './access.js';
 import type { BuildContext } from './context.js';
+import { expandRoleSet } from './inherited-roles.js';
 import type { RootField } from './root-field.js';
 import { passThroughScalar } from './scalars.js';
 
@@ -29,8 +30,16 @@ interface ActionTargets {
 }
 
 /** Whether the role may call the action; admin always may. */
-export function actionAllowed(action: Action, role: string): boolean {
-  return role === adminRole || (action.permissions ?? []).some((entry) => entry.role === role);
+export function actionAllowed(
+  action: Action,
+  role: string,
+  inherited: readonly InheritedRole[] = [],
+): boolean {
+  if (role === adminRole) return true;
+  const roles = expandRoleSet(role, inherited);
+  return (action.permissions ?? []).some(
+    (entry) => entry.role === role || roles.includes(entry.role),
+  );
 }
 
 function namedType(context: BuildContext, types: CustomTypes, name: string): GraphQLNamedType {
@@ -128,7 +137,7 @@ export function addActionFields(
 ): void {
   const types = metadata.custom_types ?? {};
   for (const action of metadata.actions ?? []) {
-    if (!actionAllowed(action, context.role)) continue;
+    if (!actionAllowed(action, context.role, metadata.inherited_roles ?? [])) continue;
     const definition = action.definition;
     const field = {
       type: outputType(context, types, definition.output_type ?? 'Boolean'),

@@ -10,6 +10,7 @@ import type {
 } from '../metadata/types.js';
 import { isRecord } from '../util/json.js';
 import { computedFieldName, resolveComputedField } from './computed-fields.js';
+import { applyInheritedRoles } from './inherited-roles.js';
 import type {
   Catalog,
   ColumnField,
@@ -286,6 +287,7 @@ export function resolveCatalog(
       }
     }
   }
+  applyInheritedRoles(tables, metadata.inherited_roles ?? [], roles);
   return { catalog: { tables, roles }, inconsistent };
 }
 

@@ -14,6 +14,7 @@ import {
 import { collectionOperations } from './collection-ops.js';
 import { argsObject, type Operation, type OperationContext } from './context.js';
 import { dmlOperations } from './dml-ops.js';
+import { roleOperations } from './role-ops.js';
 import { runSql } from './run-sql.js';
 import {
   addComputedField,
@@ -58,6 +59,7 @@ const operations: Record<string, Operation> = {
   ...tableOperations,
   ...Object.fromEntries(Object.entries(tableOperations).map(([name, op]) => [`pg_${name}`, op])),
   ...collectionOperations,
+  ...roleOperations,
   ...eventOperations,
   ...dmlOperations,
 };
