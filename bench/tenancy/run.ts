@@ -66,7 +66,7 @@ async function signIn(engine: RunningEngine): Promise<string> {
   return token;
 }
 
-/** Fails unless the page holds 50 users, so both variants do the same work. */
+/** Throws unless the page contains 50 users, so both variants do the same work. */
 async function checkPage(engine: RunningEngine, token: string): Promise<void> {
   const result = await post(`${engine.url}/v1/graphql`, { query: pageQuery }, token);
   const users = (result.data as { users?: unknown[] } | undefined)?.users;

@@ -34,7 +34,7 @@ function qualified(table: { schema: string; name: string } | string): string {
   return typeof table === 'string' ? `public.${table}` : `${table.schema}.${table.name}`;
 }
 
-/** The expression's conjuncts: the members of nested `_and`s and of multi-key objects. */
+/** Returns the conjuncts of an expression: the members of nested `_and`s and multi-key objects. */
 function conjuncts(expression: BoolExp): BoolExp[] {
   const parts: BoolExp[] = [];
   for (const [key, value] of Object.entries(expression)) {
@@ -80,7 +80,7 @@ export function relationshipTarget(
   return foreignKey.table === undefined ? undefined : qualified(foreignKey.table);
 }
 
-/** Column that holds the tenant of a row: `id` for the tenants table itself. */
+/** Returns the column that contains a row's tenant, which is `id` for the tenants table itself. */
 export function tenantColumn(table: string, schema: DatabaseSchema): string | undefined {
   if (table === 'public.tenants') return 'id';
   return schema.get(table)?.columns.has('tenant_id') === true ? 'tenant_id' : undefined;
@@ -118,7 +118,7 @@ function constrainsTenant(
   });
 }
 
-/** Whether a conjunct of `expression` is the `_exists` on active_sessions for the caller. */
+/** Tests whether a conjunct of `expression` is the `_exists` on active_sessions for the caller. */
 function hasSessionClause(expression: BoolExp): boolean {
   return conjuncts(expression).some((part) => {
     const exists = part._exists;
@@ -179,7 +179,7 @@ function rulesOf(entry: TableEntry): Rule[] {
   return rules;
 }
 
-/** The problem of one rule with the tenant rule, or null when it keeps to the tenant. */
+/** Returns the report line of a rule that does not keep to the tenant, or null. */
 function tenantProblem(
   rule: Rule,
   context: { entries: Map<string, TableEntry>; schema: DatabaseSchema },
@@ -198,8 +198,8 @@ function tenantProblem(
 }
 
 /**
- * Checks the permission rules and REST endpoints of `metadata` against `schema` (the tables
- * and views the migrations create) and returns one report line per problem, sorted; an empty
+ * Checks the permission rules and REST endpoints of `metadata` against `schema`, the tables
+ * and views the migrations create. Returns one report line per problem, sorted, so an empty
  * list means the metadata passes. Rules of the `admin` role are not checked.
  */
 export function checkMetadata(

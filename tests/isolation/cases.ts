@@ -60,7 +60,7 @@ function graphqlValue(value: unknown): string {
   return String(value);
 }
 
-/** An object literal for an insert into `table`: tenant B and B's rows in every reference. */
+/** Builds an insert object for `table` that names tenant B and B's rows in every reference. */
 function plantedObject(
   table: string,
   columns: string[],
@@ -80,7 +80,7 @@ function plantedObject(
   return `{${fields.join(', ')}}`;
 }
 
-/** The select, _by_pk, aggregate and relationship attacks on one table. */
+/** Generates the select, _by_pk, aggregate and relationship attacks on one table. */
 function readCases(
   entries: TableEntry[],
   entry: TableEntry,
@@ -153,7 +153,7 @@ function readCases(
   return cases;
 }
 
-/** The insert, update and delete attacks on one table, by filter and by primary key. */
+/** Generates the insert, update and delete attacks on one table, by filter and by key. */
 function writeCases(
   entry: TableEntry,
   role: string,

@@ -14,9 +14,9 @@ export const people = {
 const auditorOfA = '00000000-0000-4000-8001-000000000007';
 
 /**
- * Fills every tenant-owned table with rows of tenant B, so every attack has a target, and gives
- * A's auditor role the users create, update and delete grants on top of the demo's read ones,
- * so the grant-based rules of the user role are in play.
+ * Fills every tenant-owned table with rows of tenant B, so every attack has a target. Also
+ * gives A's auditor role the users create, update and delete grants besides the demo's read
+ * grants, so the grant-based rules of the user role are in play.
  */
 export async function seedVictimRows(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });

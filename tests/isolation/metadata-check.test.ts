@@ -18,7 +18,7 @@ const tenantClause = { tenant_id: { _eq: 'X-Hasura-Tenant-Id' } };
 let metadata: Metadata;
 let schema: DatabaseSchema;
 
-/** A deep copy of the real metadata with `change` applied to the entry of `table`. */
+/** Copies the real metadata and applies `change` to the entry of `table`. */
 function broken(table: string, change: (entry: TableEntry) => void): Metadata {
   const copy = structuredClone(metadata);
   const entry = copy.sources[0]?.tables.find((item) => item.table.name === table);

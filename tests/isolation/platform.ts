@@ -67,9 +67,9 @@ async function prepareGraphqlRole(databaseUrl: string): Promise<string> {
 
 /**
  * Starts the platform for isolation tests. With HASURA_URL set, the metadata is applied to
- * that Hasura and no engine starts; DATABASE_URL must then be Hasura's database, and Hasura
- * must call the action server at ACTION_BASE_URL with ACTION_SECRET and trust its JWKS, whose
- * key is ACCI_JWT_PRIVATE_KEY, on ACTIONS_PORT.
+ * that Hasura and no engine starts. DATABASE_URL must then be Hasura's database. Hasura must
+ * call the action server at ACTION_BASE_URL with ACTION_SECRET and trust the JWKS it serves
+ * on ACTIONS_PORT, signed with ACCI_JWT_PRIVATE_KEY.
  */
 export async function startIsolationPlatform(options: PlatformOptions): Promise<IsolationPlatform> {
   const hasuraUrl = process.env.HASURA_URL;
