@@ -123,12 +123,19 @@ function hasSessionClause(expression: BoolExp): boolean {
   return conjuncts(expression).some((part) => {
     const exists = part._exists;
     if (!isRecord(exists) || !isRecord(exists._table) || !isRecord(exists._where)) return false;
-    if (qualified(exists._table as { schema: string; name: string }) !== 'public.active_sessions') {
-      return false;
-    }
+    const table = qualified(exists._table as { schema: string; name: string });
     const where = conjuncts(exists._where);
     const compares = (column: string, variable: string) =>
       where.some((item) => equalsVariable(item[column], variable));
+    // The plugin role has no session: its tokens stay live while plugin_grants holds their
+    // installation, which is enabled and in an open tenant.
+    if (table === 'public.plugin_grants') {
+      return (
+        compares('installation_id', 'x-hasura-plugin-installation-id') &&
+        compares('tenant_id', tenantVariable)
+      );
+    }
+    if (table !== 'public.active_sessions') return false;
     return (
       compares('id', 'x-hasura-session-id') &&
       compares('user_id', 'x-hasura-user-id') &&
