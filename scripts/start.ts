@@ -21,6 +21,16 @@ try {
   process.exit(1);
 }
 
+// A signal during start-up is remembered and handled once the step in progress has ended, so
+// no half-applied migration or orphaned PostgreSQL is left behind.
+let stopRequested = false;
+const requestStop = () => {
+  if (!stopRequested) log('Stopping once the current start-up step has ended.');
+  stopRequested = true;
+};
+process.on('SIGINT', requestStop);
+process.on('SIGTERM', requestStop);
+
 let platform: Platform;
 try {
   platform = await startPlatform(config, log);
@@ -30,23 +40,28 @@ try {
   );
   process.exit(1);
 }
-
-printBanner(platform);
+process.off('SIGINT', requestStop);
+process.off('SIGTERM', requestStop);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log('Stopping.');
-    platform.stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(`[acci] Stopping failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
-  });
+const stop = (running: Platform) => {
+  if (stopping) return;
+  stopping = true;
+  log('Stopping.');
+  running.stop().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`[acci] Stopping failed: ${String(error)}`);
+      process.exit(1);
+    },
+  );
+};
+
+if (stopRequested) {
+  stop(platform);
+} else {
+  printBanner(platform);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(platform));
 }
 
 function printBanner(running: Platform): void {

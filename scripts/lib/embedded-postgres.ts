@@ -53,7 +53,15 @@ export async function startEmbeddedPostgres(
   });
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  // The package rejects without a reason when the server exits during start-up.
+  await server.start().catch((error: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL in "${dataDir}" stopped while starting on port ${options.port}` +
+        `${error instanceof Error ? `: ${error.message}` : ''}. Another server may already use ` +
+        'that port or that data folder; set ACCI_POSTGRES_PORT or ACCI_DATA_DIR.',
+      { cause: error },
+    );
+  });
 
   const password = encodeURIComponent(options.password);
   return {

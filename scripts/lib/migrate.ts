@@ -49,6 +49,9 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const migrations = await readMigrations(folder);
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection also rejects the query in flight, which reports it; without a listener
+  // the 'error' event would crash the process instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['acci.migrations']);

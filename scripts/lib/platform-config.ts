@@ -41,13 +41,20 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
       actions: port(env, 'ACTIONS_PORT', 3000),
       web: port(env, 'ACCI_WEB_PORT', 5173),
     },
-    web: optional(env, 'ACCI_WEB') !== 'false',
+    web: booleanSetting(env, 'ACCI_WEB', true),
   };
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = optional(env, name);
+  if (text === undefined) return fallback;
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new ConfigError(`${name} is "${text}": it must be true or false.`);
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

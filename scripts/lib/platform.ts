@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMetadataToHasura } from './hasura-remote.js';
 import { applyMigrations } from './migrate.js';
 import type { PlatformConfig } from './platform-config.js';
+import { isPortFree } from './ports.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemoData } from './seed.js';
 import { startConsole } from './web.js';
@@ -52,6 +53,7 @@ async function startSteps(
   stops: Array<() => Promise<void>>,
   stopAll: () => Promise<void>,
 ): Promise<Platform> {
+  await assertPortsFree(config);
   await mkdir(config.dataDir, { recursive: true });
   const secrets = await loadOrCreateSecrets(config.dataDir, { jwtPrivateKey: generateSigningKey });
   const adminSecret = config.adminSecret ?? secrets.adminSecret;
@@ -69,7 +71,12 @@ async function startSteps(
     databaseUrl = await ensureDatabase(server.url, 'acci');
   }
 
-  const applied = await applyMigrations(databaseUrl, join(hasuraProject, 'migrations/default'));
+  const applied = await applyMigrations(
+    databaseUrl,
+    join(hasuraProject, 'migrations/default'),
+  ).catch((error: unknown) => {
+    throw connectionError(config, databaseUrl ?? '', error);
+  });
   if (applied.length > 0) log(`Applied migrations ${applied.join(', ')}.`);
   const seeded = await seedDemoData(
     databaseUrl,
@@ -178,6 +185,38 @@ async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerI
   );
   inputs.stops.push(engine.close);
   return engine.url;
+}
+
+/**
+ * Fails before anything starts when a port the platform needs is taken, naming the variable
+ * that moves it. Port 0 asks the kernel for a free port and is never taken.
+ */
+async function assertPortsFree(config: PlatformConfig): Promise<void> {
+  const wanted: Array<[string, number, boolean]> = [
+    ['ACCI_POSTGRES_PORT', config.ports.postgres, config.databaseUrl === undefined],
+    ['HASURA_GRAPHQL_SERVER_PORT', config.ports.engine, config.hasuraUrl === undefined],
+    ['ACTIONS_PORT', config.ports.actions, true],
+    ['ACCI_WEB_PORT', config.ports.web, config.web],
+  ];
+  for (const [variable, port, needed] of wanted) {
+    if (!needed || port === 0 || (await isPortFree(config.host, port))) continue;
+    throw new Error(
+      `Port ${port} on ${config.host} is already in use: stop what listens there or set ` +
+        `${variable} to a free port.`,
+    );
+  }
+}
+
+/** Names the setting behind a database that could not be reached, without its password. */
+function connectionError(config: PlatformConfig, databaseUrl: string, error: unknown): Error {
+  const reason = String(error).replace(/^Error: /, '');
+  if (config.databaseUrl === undefined) return error instanceof Error ? error : new Error(reason);
+  const url = new URL(databaseUrl);
+  return new Error(
+    `Could not use DATABASE_URL (${url.hostname}:${url.port || '5432'}${url.pathname}): ` +
+      `${reason}. Check that the server runs and accepts the user and password.`,
+    { cause: error },
+  );
 }
 
 /** Writes an engine log entry as one JSON line on stdout, as `npm run engine` does. */

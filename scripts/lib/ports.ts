@@ -39,3 +39,12 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Resolves true when nothing listens on host:port and a server could bind to it now. */
+export async function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}

@@ -18,6 +18,9 @@ export async function seedDemoData(
   demoPassword: string,
 ): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection also rejects the query in flight, which reports it; without a listener
+  // the 'error' event would crash the process instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const existing = await client.query('SELECT 1 FROM public.tenants LIMIT 1');
