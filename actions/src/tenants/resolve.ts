@@ -44,7 +44,8 @@ export function tenantCondition(reference: TenantReference, alias: string, index
 /**
  * Reads the tenant from the host a request was sent to: `x-forwarded-host`, which Hasura
  * sets from the client's Host when it forwards client headers, else `host`. The port and a
- * trailing dot are dropped. Returns null when neither header holds a host name.
+ * trailing dot are dropped. Returns null when neither header contains a host name, for
+ * example for an IP address or localhost.
  */
 export function tenantReferenceFromHost(
   headers: Readonly<Record<string, string | string[] | undefined>>,
@@ -54,7 +55,10 @@ export function tenantReferenceFromHost(
     const first = (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
     if (first === undefined || first === '') continue;
     const host = first.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
-    if (/^[a-z0-9.-]+$/.test(host) && host.includes('.')) return { kind: 'domain', domain: host };
+    const isAddress = /^[\d.]+$/.test(host);
+    if (/^[a-z0-9.-]+$/.test(host) && host.includes('.') && !isAddress) {
+      return { kind: 'domain', domain: host };
+    }
   }
   return null;
 }
