@@ -81,6 +81,26 @@ export class EngineState {
     await this.activate(stored.metadata, stored.resourceVersion);
   }
 
+  /**
+   * Cancels the statement running on backend `pid` over a connection outside the pool, which
+   * may be exhausted. Failures are logged, never thrown.
+   */
+  async cancelBackend(pid: number): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      connectionTimeoutMillis: 5000,
+    });
+    try {
+      await client.connect();
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+      this.log({ level: 'info', type: 'statement-cancel', pid });
+    } catch (error) {
+      this.log({ level: 'error', type: 'statement-cancel', pid, error: String(error) });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
   /** Returns the role's schema, built on first use and kept until the metadata changes. */
   roleSchema(role: string, backendOnly = false): RoleSchema {
     const key = `${role}\u0000${backendOnly}`;

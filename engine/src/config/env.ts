@@ -1,5 +1,18 @@
 import { type JwtConfig, parseJwtConfig } from './jwt-config.js';
 
+/**
+ * Limits of the engine's own, used where `api_limits` metadata sets none. Zero turns a limit
+ * off. Real Hasura OSS has none of these.
+ */
+export interface EngineLimits {
+  /** Longest allowed chain of fields with selection sets (`ACCI_ENGINE_MAX_DEPTH`). */
+  maxDepth: number;
+  /** Maximum number of fields with selection sets in one operation (`ACCI_ENGINE_MAX_NODES`). */
+  maxNodes: number;
+  /** Postgres `statement_timeout` of each GraphQL transaction, in ms. */
+  statementTimeoutMs: number;
+}
+
 /** Everything the engine reads from its environment, validated once at start. */
 export interface EngineConfig {
   databaseUrl: string;
@@ -14,6 +27,7 @@ export interface EngineConfig {
   /** A Hasura `metadata/` directory that is loaded and stored at start. */
   metadataDir: string | undefined;
   devMode: boolean;
+  limits: EngineLimits;
   /** Environment for `from_env`, `value_from_env` and `{{NAME}}` templates in metadata. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -43,9 +57,20 @@ function parsePort(env: NodeJS.ProcessEnv): number {
   return port;
 }
 
+function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = nonEmpty(env, name);
+  if (value === undefined) return fallback;
+  const count = Number(value.trim());
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new Error(`${name} is invalid: expected a whole number, 0 or more, got "${value}".`);
+  }
+  return count;
+}
+
 /**
- * Reads Hasura's `HASURA_GRAPHQL_*` variables into an `EngineConfig`. Throws an `Error` naming
- * the variable and what it must contain when a value is missing or invalid.
+ * Reads Hasura's `HASURA_GRAPHQL_*` variables and the engine's `ACCI_ENGINE_*` limits into an
+ * `EngineConfig`. Throws an `Error` naming the variable and what it must contain when a value
+ * is missing or invalid.
  */
 export function engineConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
   const databaseUrl = nonEmpty(env, 'HASURA_GRAPHQL_DATABASE_URL');
@@ -73,6 +98,11 @@ export function engineConfigFromEnv(env: NodeJS.ProcessEnv): EngineConfig {
     host: nonEmpty(env, 'HASURA_GRAPHQL_SERVER_HOST') ?? '*',
     metadataDir: nonEmpty(env, 'HASURA_GRAPHQL_METADATA_DIR'),
     devMode: parseBoolean(env, 'HASURA_GRAPHQL_DEV_MODE'),
+    limits: {
+      maxDepth: parseCount(env, 'ACCI_ENGINE_MAX_DEPTH', 15),
+      maxNodes: parseCount(env, 'ACCI_ENGINE_MAX_NODES', 10000),
+      statementTimeoutMs: parseCount(env, 'ACCI_ENGINE_STATEMENT_TIMEOUT_MS', 30000),
+    },
     env: { ...env },
   };
 }

@@ -1,5 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type FragmentDefinitionNode, Kind } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  Kind,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { callAction } from '../actions/call.js';
 import { CompileContext } from '../compile/context.js';
 import { subFields } from '../compile/fields.js';
@@ -7,6 +12,7 @@ import { readValue } from '../compile/values.js';
 import { EngineError, toEngineError } from '../errors.js';
 import type { EngineState } from '../state.js';
 import { checkAllowlist } from './allowlist.js';
+import { checkOperationLimits, requestLimits } from './limits.js';
 import { type GraphqlRequest, prepareOperation } from './prepare.js';
 import { errorBody } from './response.js';
 import { type ActionRunner, runOperation } from './run.js';
@@ -44,6 +50,30 @@ export function peerAddress(socket: { remoteAddress?: string | undefined }): str
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** Returns the operation a request names, or its only one; prepareOperation reports the rest. */
+function findOperation(
+  document: DocumentNode,
+  name: string | null | undefined,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (name === undefined || name === null || name === '') {
+    return operations.length === 1 ? operations[0] : undefined;
+  }
+  return operations.find((operation) => operation.name?.value === name);
+}
+
 /** Runs one GraphQL request for a session and returns the response body as JSON text. */
 export async function executeGraphql(
   state: EngineState,
@@ -62,6 +92,11 @@ export async function executeGraphql(
       });
     }
     checkAllowlist(state, session, request.query);
+    const limits = requestLimits(state.metadata, session.role, state.config.limits);
+    const document = state.plans.document(request.query);
+    const fragments = fragmentsOf(document);
+    const requested = findOperation(document, request.operationName);
+    if (requested !== undefined) checkOperationLimits(requested, fragments, limits);
     const roleSchema = state.roleSchema(session.role, backendOnlyRequested(session));
     const prepared = prepareOperation(
       state.plans,
@@ -70,11 +105,6 @@ export async function executeGraphql(
       request,
       state.config.stringifyNumericTypes,
     );
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of prepared.document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments.set(definition.name.value, definition);
-    }
     const runtime = new CompileContext(
       state.catalog,
       session.role,
@@ -113,6 +143,9 @@ export async function executeGraphql(
       variables: prepared.variables,
       session,
       runAction,
+      statementTimeoutMs: limits.statementTimeoutMs,
+      signal: context.signal,
+      cancelBackend: (pid) => state.cancelBackend(pid),
     });
   } catch (error) {
     const engineError = toEngineError(error);

@@ -25,6 +25,12 @@ export interface RunInput {
   variables: Record<string, unknown>;
   session: Session;
   runAction: ActionRunner;
+  /** Postgres `statement_timeout` of the transaction in ms, or undefined for the server's. */
+  statementTimeoutMs: number | undefined;
+  /** Aborted when the client goes away, which cancels the running statement. */
+  signal: AbortSignal | undefined;
+  /** Cancels the statement running on backend `pid`, over a connection of its own. */
+  cancelBackend: (pid: number) => Promise<void>;
 }
 
 function statementName(text: string): string {
@@ -81,13 +87,21 @@ export async function runOperation(input: RunInput): Promise<string> {
     for (const step of input.plan.steps) parts.push([step.key, await runOtherStep(step, input)]);
     return dataResponse(parts);
   }
+  throwIfAborted(input.signal);
   const client = await input.pool.connect();
+  const watch = new CancelWatch(input);
   try {
+    throwIfAborted(input.signal);
     await client.query(isMutation ? 'BEGIN' : 'BEGIN READ ONLY');
-    await client.query("SELECT set_config('hasura.user', $1, true)", [
-      JSON.stringify(input.session.variables),
-    ]);
+    const setup = await client.query<{ pid: number }>(
+      `SELECT set_config('hasura.user', $1, true),
+        set_config('statement_timeout', coalesce($2, current_setting('statement_timeout')), true),
+        pg_backend_pid() AS pid`,
+      [JSON.stringify(input.session.variables), input.statementTimeoutMs?.toString() ?? null],
+    );
+    watch.start(setup.rows[0]?.pid);
     for (const step of input.plan.steps) {
+      throwIfAborted(input.signal);
       if (step.kind === 'sql' || step.kind === 'mutation') {
         const path = step.kind === 'mutation' ? step.errorPath : '$';
         const row = await runStatement(client, step.statement, input, path);
@@ -98,7 +112,11 @@ export async function runOperation(input: RunInput): Promise<string> {
             { path, status: 200 },
           );
         }
-        parts.push([step.key, row?.root ?? 'null']);
+        const output =
+          step.kind === 'mutation' && step.followUp !== undefined
+            ? await runStatement(client, step.followUp, input, path)
+            : row;
+        parts.push([step.key, output?.root ?? 'null']);
       } else {
         parts.push([step.key, await runOtherStep(step, input)]);
       }
@@ -106,10 +124,43 @@ export async function runOperation(input: RunInput): Promise<string> {
     await client.query('COMMIT');
     return dataResponse(parts);
   } catch (error) {
+    // A cancel still on its way could hit the next user of this connection, so wait for it.
+    await watch.stop();
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    await watch.stop();
     client.release();
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) {
+    throw new EngineError('unexpected', 'the client closed the connection', { status: 200 });
+  }
+}
+
+/** Cancels the backend's running statement when the request's signal aborts. */
+class CancelWatch {
+  private pending: Promise<void> | undefined;
+  private stopListening: (() => void) | undefined;
+
+  constructor(private readonly input: RunInput) {}
+
+  start(pid: number | undefined): void {
+    const signal = this.input.signal;
+    if (signal === undefined || pid === undefined) return;
+    const cancel = () => {
+      this.pending = this.input.cancelBackend(pid);
+    };
+    signal.addEventListener('abort', cancel, { once: true });
+    this.stopListening = () => signal.removeEventListener('abort', cancel);
+  }
+
+  async stop(): Promise<void> {
+    this.stopListening?.();
+    this.stopListening = undefined;
+    await this.pending;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, toEngineError } from '../errors.js';
 import { executeGraphql } from '../execute/graphql-request.js';
+import { checkBatchLimit, requestLimits } from '../execute/limits.js';
 import type { GraphqlRequest } from '../execute/prepare.js';
 import { errorBody } from '../execute/response.js';
 import { isRecord } from '../util/json.js';
@@ -42,6 +43,8 @@ export async function handleGraphql(
   const context = httpRequestContext(request, response);
   try {
     if (Array.isArray(body)) {
+      const limits = requestLimits(app.state.metadata, session.role, app.state.config.limits);
+      checkBatchLimit(body.length, limits);
       const results: string[] = [];
       for (const item of body) {
         results.push(

@@ -55,6 +55,8 @@ class Connection {
   /** Running subscriptions by operation id, with the timer of their next run once scheduled. */
   private readonly active = new Map<string, NodeJS.Timeout | undefined>();
   private keepAlive: NodeJS.Timeout | undefined;
+  /** Aborts when the socket closes, which cancels the statements still running for it. */
+  private readonly closed = new AbortController();
 
   constructor(
     private readonly app: App,
@@ -65,7 +67,10 @@ class Connection {
     this.headers = upgrade.headers;
     this.clientAddress = peerAddress(upgrade.socket);
     socket.on('message', (data) => this.receive(String(data)));
-    socket.on('close', () => this.stopAll());
+    socket.on('close', () => {
+      this.closed.abort();
+      this.stopAll();
+    });
   }
 
   private send(message: object): void {
@@ -136,6 +141,7 @@ class Connection {
     const run = () =>
       executeGraphql(this.app.state, session, request, this.headers, {
         clientAddress: this.clientAddress,
+        signal: this.closed.signal,
       });
     if (!isSubscription(this.app, request)) {
       this.deliver(id, await run());
