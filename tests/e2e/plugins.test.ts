@@ -22,8 +22,8 @@ import {
 import { engineConfigFromEnv, type RunningEngine, startEngine } from '../../engine/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../harness/db.js';
 
-// The platform end to end: a GraphQL mutation on the engine fires its event trigger, the
-// action server's /events stores deliveries, and its worker sends them to a plugin written as
+// The platform end to end. A GraphQL mutation on the engine fires its event trigger, and the
+// action server's /events stores deliveries. Its worker sends them to a plugin written as
 // docs/plugins.md describes, which calls back into GraphQL with its plugin credential.
 
 const metadataDir = join(import.meta.dirname, '..', '..', 'hasura', 'metadata');
@@ -63,7 +63,7 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The plugin, as docs/plugins.md writes it. */
+/** Starts the plugin, written as docs/plugins.md describes. */
 async function startPlugin(): Promise<void> {
   plugin = await createPluginServer({
     port: pluginPort,

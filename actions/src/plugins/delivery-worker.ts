@@ -122,7 +122,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   };
 }
 
-/** Sends one claimed delivery and records the attempt; never throws. */
+/** Sends one claimed delivery and records the attempt, catching and logging every failure. */
 async function deliverOne(
   options: DeliveryWorkerOptions,
   delivery: ClaimedDelivery,

@@ -9,7 +9,7 @@ import {
 } from '@acci/plugin-sdk';
 import type { Logger } from 'pino';
 
-/** The plugins/ folder of this repository, which holds the first-party plugins. */
+/** The plugins/ folder of this repository, which contains the first-party plugins. */
 export const builtInPluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
 
 /** A manifest found on disk. */

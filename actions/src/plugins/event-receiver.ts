@@ -33,7 +33,7 @@ function withoutSecrets(row: Record<string, unknown> | null): Record<string, unk
 /**
  * Handles `POST /events`, the webhook of the core tables' event triggers. Stores one delivery
  * for every enabled installation of the row's tenant that subscribes to the hook and may read
- * the table, then answers 200 without waiting for the plugins. A repeated event id adds
+ * the table, then responds 200 without waiting for the plugins. A repeated event id adds
  * nothing, so Hasura's own retries of this call are harmless.
  */
 export function createEventReceiver(deps: PluginDependencies) {

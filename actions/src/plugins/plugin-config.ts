@@ -18,7 +18,7 @@ export interface PluginsConfig {
   tokenTtlSeconds: number;
 }
 
-/** How the delivery worker sends. */
+/** Limits and timing of the delivery worker. */
 export interface DeliverySettings {
   /** Attempts after which a delivery is dead. */
   maxAttempts: number;

@@ -29,7 +29,7 @@ export async function seedPluginTenants(client: pg.Client): Promise<void> {
   }
 }
 
-/** A valid manifest object with `changes` applied. */
+/** Builds a valid manifest object with `changes` applied. */
 export function manifest(changes: Record<string, unknown>): Record<string, unknown> {
   return {
     name: 'sample',
@@ -95,7 +95,7 @@ export async function act(
   return { status: response.status, body: (await response.json()) as Reply['body'] };
 }
 
-/** A Hasura event payload for a change of one row. */
+/** Builds a Hasura event payload for a change of one row. */
 export function hasuraEvent(
   table: string,
   op: 'INSERT' | 'UPDATE' | 'DELETE' | 'MANUAL',
@@ -132,7 +132,7 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
-/** Answer of a receiver to its n-th request (from 0). */
+/** Status and delay of a receiver's response to its n-th request, counted from 0. */
 export type Behaviour = (index: number) => { status: number; delayMs?: number };
 
 /** A local HTTP server standing in for a plugin; it records every request. */

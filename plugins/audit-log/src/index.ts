@@ -14,8 +14,8 @@ const insertAuditEvent = `
 /**
  * Records one change as an `audit_events` row through GraphQL with the delivery's `plugin`
  * credential, whose rules fill in the tenant. The actor is the user of the session that
- * made the change, unless that user belongs to another tenant (a platform admin) or is the
- * deleted row itself; then it is null.
+ * made the change. It is null when that user belongs to another tenant (a platform admin),
+ * because the rules accept only actors of the tenant, and when the change deleted them.
  */
 export const recordChange: HookHandler = async (event, context) => {
   const skipped = (context.config.skipTables as string[] | undefined) ?? [];

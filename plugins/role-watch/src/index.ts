@@ -66,7 +66,8 @@ export const notifyRoleChange: HookHandler<UserRoleRow> = async (event, context)
     signal: AbortSignal.timeout(5000),
   });
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`The notify webhook answered HTTP ${response.status}.`);
+  if (!response.ok)
+    throw new Error(`The notify webhook responded with HTTP ${response.status}. Check notifyUrl.`);
 };
 
 export interface RoleWatchOptions {

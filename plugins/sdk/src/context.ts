@@ -11,7 +11,7 @@ export class GraphqlRequestError extends Error {
   }
 }
 
-/** What a hook handler may use besides the event. */
+/** Settings and helpers of one delivery, passed to a hook handler beside the event. */
 export interface PluginContext {
   tenantId: string;
   installationId: string;

@@ -80,7 +80,7 @@ export interface HasuraEventPayload<TRow extends Row = Row> {
   table: { schema: string; name: string };
 }
 
-/** What ACCI adds to the Hasura payload under `acci` in every delivery to a plugin. */
+/** Context that ACCI adds under `acci` to the Hasura payload of every delivery. */
 export interface DeliveryContext {
   /** The hook this delivery is for, such as `users.insert`. */
   hook: HookName;

@@ -30,3 +30,4 @@ export {
   verifySignature,
 } from './signature.js';
 export { type SampleEvent, sampleDelivery, sendSampleEvent } from './testing.js';
+export { compareVersions, satisfiesRange } from './versions.js';

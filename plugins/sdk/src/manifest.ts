@@ -43,7 +43,7 @@ export class ManifestError extends Error {
 const placeholder = /\{\{([A-Z_][A-Z0-9_]*)\}\}/g;
 const pluginName = /^[a-z][a-z0-9-]{0,62}$/;
 
-/** Whether `value` is an http(s) URL once every placeholder stands for a base URL. */
+/** Tests whether `value` is an http(s) URL once every placeholder stands for a base URL. */
 function isWebhookTemplate(value: string): boolean {
   const sample = value.replace(placeholder, 'http://placeholder.invalid');
   if (!URL.canParse(sample)) return false;

@@ -44,7 +44,7 @@ export interface PluginServerOptions {
   port?: number;
   /** GraphQL endpoint for `context.graphql`, used when the delivery names none. */
   graphqlUrl?: string;
-  /** Called with every failure; a failed handler also answers 500, so the platform retries. */
+  /** Called with every failure. A failed handler also gets a 500 response, so the platform retries. */
   onError?: (error: unknown, event?: PluginEvent) => void;
 }
 
@@ -59,7 +59,7 @@ const maxBodyBytes = 1024 * 1024;
 
 /**
  * Starts an HTTP server that verifies each delivery's signature and runs the handler of its
- * hook. Answers 401 for a bad signature, 400 for a body that is no delivery, 204 for a hook
+ * hook. It responds 401 for a bad signature, 400 for a body that is no delivery, 204 for a hook
  * without handler, 200 once the handler returned and 500 when it threw.
  */
 export async function createPluginServer(options: PluginServerOptions): Promise<PluginServer> {

@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * Signing in the Standard Webhooks format (https://www.standardwebhooks.com): the headers
  * `webhook-id`, `webhook-timestamp` (seconds since the epoch) and `webhook-signature`, which
- * holds `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, several separated by spaces.
+ * contains `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, several separated by spaces.
  */
 export const signatureHeaders = {
   id: 'webhook-id',
@@ -63,7 +63,7 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : (value as string | undefined);
 }
 
-/** Outcome of `verifySignature`; `reason` says why a message was rejected. */
+/** Outcome of `verifySignature`; `reason` states why a message was rejected. */
 export type VerificationResult =
   | { valid: true; id: string; timestamp: number }
   | { valid: false; reason: string };

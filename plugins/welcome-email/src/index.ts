@@ -46,7 +46,7 @@ export function welcomeText(user: UserRow, config: WelcomeConfig): string {
 /**
  * Mails new active users. Invited users (status pending) are skipped, because their
  * invitation mail already greets them. A delivery id seen before is acknowledged without a
- * second mail, which holds while the process runs; a restart forgets the ids.
+ * second mail. The ids live in memory, so after a restart a replay mails again.
  */
 export function welcomeHandler(transport: Transporter): HookHandler<UserRow> {
   const mailed = new RecentIds(10_000);
