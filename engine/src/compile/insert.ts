@@ -113,6 +113,25 @@ function onConflictClause(
   return sql` ON CONFLICT ON CONSTRAINT ${ident(known.name)} DO UPDATE SET ${join(assignments, ', ')} WHERE ${join(conditions, ' AND ')}`;
 }
 
+/** Reads the `objects` (or `object`) and `on_conflict` arguments of an insert field. */
+export function readInsertObjects(
+  context: CompileContext,
+  field: CollectedField,
+  path: string,
+  single: boolean,
+): { objects: unknown[]; paths: string[]; onConflict: unknown } {
+  const argument = single ? 'object' : 'objects';
+  checkArguments(field, [argument, 'on_conflict'], path);
+  const args = fieldArguments(context, field);
+  if (!args.has(argument)) throw validationError(path, `missing required field '${argument}'`);
+  const value = context.variables.resolveShallow(args.get(argument));
+  const objects = single ? [value] : Array.isArray(value) ? value : [value];
+  const paths = objects.map((_, i) =>
+    single ? `${path}.args.object` : `${path}.args.objects[${i}]`,
+  );
+  return { objects, paths, onConflict: context.variables.resolveShallow(args.get('on_conflict')) };
+}
+
 /** Builds the INSERT statement of an `insert_*` or `insert_*_one` field, returning every column. */
 export function compileInsert(
   context: CompileContext,

@@ -1,11 +1,17 @@
+import { EngineError } from '../errors.js';
 import { deleteRule, insertRule, selectRule, updateRule } from '../schema/access.js';
 import { jsonbOperators } from '../schema/jsonb-operators.js';
 import type { TableInfo } from '../schema/model.js';
 import type { TableRootKind } from '../schema/root-field.js';
 import { type CompileContext, validationError } from './context.js';
 import { type CollectedField, checkArguments, fieldArguments, subFields } from './fields.js';
-import { compileInsert } from './insert.js';
+import { compileInsert, readInsertObjects } from './insert.js';
 import { jsonObject } from './json-object.js';
+import {
+  affectedRowsSetting,
+  compileNestedInsert,
+  insertsThroughRelationships,
+} from './nested-insert.js';
 import { primaryKeyCondition } from './root-query.js';
 import { rowJson } from './select.js';
 import { ident, join, literal, raw, type Sql, sql } from './sql.js';
@@ -16,6 +22,8 @@ import { compileBoolExp } from './where.js';
 export interface MutationSql {
   sql: Sql;
   checked: boolean;
+  /** A second statement that selects the output, for inserts through relationships. */
+  followUp?: Sql;
 }
 
 const rows = ident('_rows');
@@ -34,14 +42,14 @@ function mutationResponse(
   table: TableInfo,
   field: CollectedField,
   path: string,
+  affected: Sql = sql`(SELECT count(*) FROM ${rows})`,
 ): Sql {
   const typeName = `${table.typeName}_mutation_response`;
   const pairs: [string, Sql][] = [];
   for (const item of subFields(context, field, typeName, path)) {
     const itemPath = `${path}.selectionSet.${item.key}`;
     if (item.name === '__typename') pairs.push([item.key, literal(typeName)]);
-    else if (item.name === 'affected_rows')
-      pairs.push([item.key, sql`(SELECT count(*) FROM ${rows})`]);
+    else if (item.name === 'affected_rows') pairs.push([item.key, affected]);
     else if (item.name === 'returning' && selectRule(table, context.role) !== undefined) {
       const alias = context.alias();
       const row = rowJson(
@@ -90,6 +98,42 @@ function finish(
   };
 }
 
+function nestedInsert(
+  context: CompileContext,
+  table: TableInfo,
+  field: CollectedField,
+  path: string,
+  single: boolean,
+  request: ReturnType<typeof readInsertObjects>,
+): MutationSql {
+  if (request.onConflict !== undefined && request.onConflict !== null) {
+    // NOTE: Hasura allows on_conflict together with nested objects; this engine does not yet.
+    throw new EngineError(
+      'not-supported',
+      'on_conflict is not supported for inserts through relationships',
+      {
+        path: `${path}.args.on_conflict`,
+        status: 200,
+      },
+    );
+  }
+  const { insert, rows: selected } = compileNestedInsert(
+    context,
+    table,
+    request.objects,
+    request.paths,
+  );
+  const affected = sql`current_setting('${raw(affectedRowsSetting)}')::int`;
+  const output = single
+    ? singleRow(context, table, field, path)
+    : mutationResponse(context, table, field, path, affected);
+  return {
+    sql: insert,
+    checked: true,
+    followUp: sql`WITH ${rows} AS (${selected}) SELECT (${output})::text AS "root"`,
+  };
+}
+
 /** Compiles an insert, update or delete root field. */
 export function compileMutationRoot(
   context: CompileContext,
@@ -107,6 +151,10 @@ export function compileMutationRoot(
     const rule = insertRule(table, context.role);
     if (rule === undefined)
       throw validationError(path, `field '${field.name}' not found in type: 'mutation_root'`);
+    const request = readInsertObjects(context, field, path, kind === 'insert_one');
+    if (insertsThroughRelationships(context, table, request.objects)) {
+      return nestedInsert(context, table, field, path, single, request);
+    }
     const cte = compileInsert(context, table, rule, field, path, kind === 'insert_one');
     return finish(context, table, cte, output(), rule.check);
   }

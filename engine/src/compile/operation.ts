@@ -83,6 +83,7 @@ export function compileOperation(input: CompileInput): OperationPlan {
       key: field.key,
       statement: render(mutation.sql),
       checked: mutation.checked,
+      followUp: mutation.followUp === undefined ? undefined : render(mutation.followUp),
       errorPath: argument === undefined ? '$' : `${path}.args.${argument}`,
     });
   }

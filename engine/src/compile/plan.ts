@@ -13,7 +13,15 @@ export interface Statement {
 /** Step that produces one root field of an operation. */
 export type RootStep =
   | { kind: 'sql'; key: string; statement: Statement }
-  | { kind: 'mutation'; key: string; statement: Statement; checked: boolean; errorPath: string }
+  | {
+      kind: 'mutation';
+      key: string;
+      statement: Statement;
+      checked: boolean;
+      errorPath: string;
+      /** Selects the output after an insert through relationships. */
+      followUp: Statement | undefined;
+    }
   | { kind: 'typename'; key: string; value: string }
   | { kind: 'introspection'; key: string; nodes: FieldNode[] }
   | { kind: 'action'; key: string; action: Action; field: CollectedField; path: string };

@@ -8,7 +8,7 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
 } from 'graphql';
-import { insertRule, selectRule, updateRule } from './access.js';
+import { insertRule, selectRule, updateRule, visibleRelationships } from './access.js';
 import { isNumeric } from './aggregate-types.js';
 import { boolExpType } from './bool-exp.js';
 import type { BuildContext } from './context.js';
@@ -61,12 +61,60 @@ function columnInput(
   );
 }
 
+/** `<table>_insert_input`: insertable columns and the relationships the role may insert through. */
 export function insertInputType(context: BuildContext, table: TableInfo): GraphQLInputObjectType {
-  return columnInput(
-    context,
-    `${table.typeName}_insert_input`,
-    `input type for inserting data into table "${table.table.name}"`,
-    insertableColumns(table, context.role),
+  const name = `${table.typeName}_insert_input`;
+  return context.memo(
+    name,
+    () =>
+      new GraphQLInputObjectType({
+        name,
+        description: `input type for inserting data into table "${table.table.name}"`,
+        fields: () => {
+          const fields: GraphQLInputFieldConfigMap = {};
+          for (const column of insertableColumns(table, context.role)) {
+            fields[column.fieldName] = { type: inputScalar(context, column) };
+          }
+          for (const { relationship, target } of visibleRelationships(
+            table,
+            context.role,
+            context.catalog.tables,
+          )) {
+            if (insertRule(target, context.role) === undefined) continue;
+            if (insertableColumns(target, context.role).length === 0) continue;
+            fields[relationship.name] = {
+              type: relationshipInsertType(context, target, relationship.kind),
+            };
+          }
+          return fields;
+        },
+      }),
+  );
+}
+
+function relationshipInsertType(
+  context: BuildContext,
+  target: TableInfo,
+  kind: 'object' | 'array',
+): GraphQLInputObjectType {
+  const name = `${target.typeName}_${kind === 'object' ? 'obj' : 'arr'}_rel_insert_input`;
+  return context.memo(
+    name,
+    () =>
+      new GraphQLInputObjectType({
+        name,
+        description: `input type for inserting ${kind} relation for remote table "${target.table.name}"`,
+        fields: () => {
+          const row = new GraphQLNonNull(insertInputType(context, target));
+          const conflict = onConflictType(context, target);
+          return {
+            data: { type: kind === 'object' ? row : new GraphQLNonNull(new GraphQLList(row)) },
+            ...(conflict === undefined
+              ? {}
+              : { on_conflict: { type: conflict, description: 'upsert condition' } }),
+          };
+        },
+      }),
   );
 }
 
