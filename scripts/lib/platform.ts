@@ -101,6 +101,9 @@ async function startSteps(
       // A key ring of the environment wins, so a rotation set there is not undone.
       ACCI_ENCRYPTION_KEYS: process.env.ACCI_ENCRYPTION_KEYS || secrets.encryptionKeys,
       REDIS_URL: config.redisUrl,
+      // Plugins call back into GraphQL here. The engine starts after the action server, so
+      // only a fixed port is known in advance; with port 0 plugins need their own setting.
+      ACCI_GRAPHQL_URL: process.env.ACCI_GRAPHQL_URL || graphqlUrlFor(config),
     }),
   );
   stops.push(actions.close);
@@ -217,6 +220,12 @@ function connectionError(config: PlatformConfig, databaseUrl: string, error: unk
       `${reason}. Check that the server runs and accepts the user and password.`,
     { cause: error },
   );
+}
+
+function graphqlUrlFor(config: PlatformConfig): string | undefined {
+  if (config.hasuraUrl !== undefined) return `${config.hasuraUrl}/v1/graphql`;
+  if (config.ports.engine === 0) return undefined;
+  return `http://${config.host}:${config.ports.engine}/v1/graphql`;
 }
 
 /** Writes an engine log entry as one JSON line on stdout, as `npm run engine` does. */
