@@ -32,7 +32,7 @@ function insertableRelationships(
   return out;
 }
 
-/** Whether any of the objects inserts through a relationship. */
+/** Returns whether any of the objects inserts through a relationship. */
 export function insertsThroughRelationships(
   context: CompileContext,
   table: TableInfo,

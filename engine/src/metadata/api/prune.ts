@@ -13,9 +13,9 @@ export function pruneInconsistent(
   let removed = false;
   const keep = <T>(items: T[] | undefined): T[] | undefined => {
     if (items === undefined) return undefined;
-    const kept = items.filter((item) => !bad.has(JSON.stringify(item)));
-    if (kept.length !== items.length) removed = true;
-    return kept;
+    const remaining = items.filter((item) => !bad.has(JSON.stringify(item)));
+    if (remaining.length !== items.length) removed = true;
+    return remaining;
   };
   for (const source of metadata.sources) {
     const tables = source.tables.filter((entry) => !bad.has(JSON.stringify(entry.table)));
