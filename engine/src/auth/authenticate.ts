@@ -134,5 +134,6 @@ function jwtSession(
   delete variables['x-hasura-allowed-roles'];
   delete variables['x-hasura-default-role'];
   variables['x-hasura-role'] = role;
-  return { role, variables };
+  const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  return { role, variables, expiresAt };
 }

@@ -3,6 +3,8 @@ export interface Session {
   role: string;
   /** Session variables with lower-case names, including `x-hasura-role`. */
   variables: Record<string, string>;
+  /** When the JWT behind the session expires, in ms since the epoch; undefined without one. */
+  expiresAt?: number | undefined;
 }
 
 /** Returns session variables from headers or claims, with lower-case names. */

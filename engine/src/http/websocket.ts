@@ -14,6 +14,8 @@ import { type Protocol, protocolFor } from './ws-protocol.js';
 const refetchMs = 1000;
 /** Interval of keep-alive messages on the legacy protocol. */
 const keepAliveMs = 5000;
+/** Maximum delay of `setTimeout` in ms. Later expiry times are reached in steps of this. */
+const maxTimerMs = 2 ** 31 - 1;
 
 function isSubscription(app: App, request: GraphqlRequest): boolean {
   try {
@@ -55,6 +57,8 @@ class Connection {
   /** Running subscriptions by operation id, with the timer of their next run once scheduled. */
   private readonly active = new Map<string, NodeJS.Timeout | undefined>();
   private keepAlive: NodeJS.Timeout | undefined;
+  /** Fires when the session's JWT expires, which ends the connection as Hasura does. */
+  private expiry: NodeJS.Timeout | undefined;
   /** Aborts when the socket closes, which cancels the statements still running for it. */
   private readonly closed = new AbortController();
 
@@ -113,6 +117,7 @@ class Connection {
       this.protocol.rejectInit(this.socket, engineError.message);
       return;
     }
+    this.scheduleExpiry();
     this.send({ type: 'connection_ack' });
     if (this.protocol.keepAlive) {
       this.send({ type: 'ka' });
@@ -126,6 +131,7 @@ class Connection {
       this.socket.close(4401, 'Unauthorized');
       return;
     }
+    if (this.expireIfDue()) return;
     if (!isRecord(payload) || typeof payload.query !== 'string') {
       this.send(
         this.protocol.error(id, [
@@ -150,6 +156,7 @@ class Connection {
     }
     let last: string | undefined;
     const poll = async () => {
+      if (this.expireIfDue()) return;
       const result = await run();
       if (!this.active.has(id)) return;
       if (result !== last) {
@@ -180,10 +187,39 @@ class Connection {
     if (acknowledge && this.protocol.keepAlive) this.send({ type: 'complete', id });
   }
 
+  private scheduleExpiry(): void {
+    if (this.expiry !== undefined) clearTimeout(this.expiry);
+    this.expiry = undefined;
+    const expiresAt = this.session?.expiresAt;
+    if (expiresAt === undefined) return;
+    const delay = Math.min(Math.max(expiresAt - Date.now(), 0), maxTimerMs);
+    this.expiry = setTimeout(() => {
+      if (!this.expireIfDue()) this.scheduleExpiry();
+    }, delay);
+  }
+
+  /** Ends the connection when its JWT has expired and returns whether it did. */
+  private expireIfDue(): boolean {
+    const expiresAt = this.session?.expiresAt;
+    if (expiresAt === undefined || Date.now() < expiresAt) return false;
+    this.app.state.log({
+      level: 'info',
+      type: 'websocket-jwt-expired',
+      role: this.session?.role,
+      expired_at: new Date(expiresAt).toISOString(),
+    });
+    this.session = undefined;
+    this.stopAll();
+    this.closed.abort();
+    this.protocol.closeExpired(this.socket);
+    return true;
+  }
+
   private stopAll(): void {
     for (const timer of this.active.values()) if (timer !== undefined) clearTimeout(timer);
     this.active.clear();
     if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
+    if (this.expiry !== undefined) clearTimeout(this.expiry);
   }
 }
 

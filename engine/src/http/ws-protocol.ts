@@ -12,7 +12,15 @@ export interface Protocol {
   keepAlive: boolean;
   error(id: string, errors: unknown[]): object;
   rejectInit(socket: WebSocket, message: string): void;
+  /** Ends a connection whose JWT has expired. */
+  closeExpired(socket: WebSocket): void;
 }
+
+/**
+ * Payload of the `connection_error` that users of Hasura v2.25 to v2.29 report receiving when
+ * the JWT expires. Later versions may differ.
+ */
+const jwtExpiredMessage = 'Could not verify JWT: JWTExpired';
 
 const transportWs: Protocol = {
   read: (type) =>
@@ -26,6 +34,9 @@ const transportWs: Protocol = {
   keepAlive: false,
   error: (id, errors) => ({ type: 'error', id, payload: errors }),
   rejectInit: (socket) => socket.close(4403, 'Forbidden'),
+  // NOTE: the graphql-transport-ws protocol defines 4401 Unauthorized, and Hasura v2 has that
+  // close code. That Hasura uses it for an expired JWT is inferred, not read from its source.
+  closeExpired: (socket) => socket.close(4401, 'Unauthorized'),
 };
 
 const legacyWs: Protocol = {
@@ -43,6 +54,10 @@ const legacyWs: Protocol = {
   error: (id, errors) => ({ type: 'data', id, payload: { errors } }),
   rejectInit: (socket, message) => {
     socket.send(JSON.stringify({ type: 'connection_error', payload: message }));
+    socket.close(1000);
+  },
+  closeExpired: (socket) => {
+    socket.send(JSON.stringify({ type: 'connection_error', payload: jwtExpiredMessage }));
     socket.close(1000);
   },
 };
