@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { loadMetadataDir } from '@acci/engine';
 import { readMigrationSchema } from '../../scripts/lib/migration-schema.js';
-import { type AttackCase, actionCases, tableCases, tenantRoles } from './cases.js';
+import { actionCases } from './action-cases.js';
+import { type AttackCase, tableCases, tenantRoles } from './cases.js';
 import { people, seedVictimRows, victimIds, victimMarkers } from './fixtures.js';
 import {
   type GraphqlResult,

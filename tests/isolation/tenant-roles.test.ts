@@ -129,7 +129,9 @@ describe('one email in two tenants', () => {
       'mutation ($r: String!) { refreshToken(refreshToken: $r) { accessToken } }',
       { variables: { r: login.refreshToken } },
     );
-    const token = (refreshed.data?.refreshToken as { accessToken: string }).accessToken;
+    const pair = refreshed.data?.refreshToken as { accessToken: string } | undefined;
+    expect(pair).toBeDefined();
+    const token = pair?.accessToken ?? '';
     expect(claimsOf(token)['x-hasura-tenant-id']).toBe(tenants.b);
     const rows = await graphql(platform, '{ users { tenant_id } }', { token, role: 'user' });
     expect(rows.data).toEqual({ users: [{ tenant_id: tenants.b }] });

@@ -42,10 +42,12 @@ export function tenantCondition(reference: TenantReference, alias: string, index
 }
 
 /**
- * Reads the tenant from the host a request was sent to: `x-forwarded-host`, which Hasura
- * sets from the client's Host when it forwards client headers, else `host`. The port and a
- * trailing dot are dropped. Returns null when neither header contains a host name, for
- * example for an IP address or localhost.
+ * Reads the tenant from the host a request was sent to: `x-forwarded-host`, else `host`. The
+ * port and a trailing dot are dropped. Returns null when neither header contains a host name,
+ * for example for an IP address or localhost.
+ *
+ * NOTE: whether Hasura v2 sends the client's Host as x-forwarded-host to an action with
+ * forward_client_headers is not verified here, and the engine forwards neither header.
  */
 export function tenantReferenceFromHost(
   headers: Readonly<Record<string, string | string[] | undefined>>,
