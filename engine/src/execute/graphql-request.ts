@@ -74,6 +74,18 @@ function findOperation(
   return operations.find((operation) => operation.name?.value === name);
 }
 
+/**
+ * Turns a RangeError, which the recursive walks over a query or its variables raise when
+ * the input is nested deeper than the call stack allows, into a client error.
+ */
+function nestedTooDeeply(error: RangeError): EngineError {
+  return new EngineError(
+    'validation-failed',
+    'the query or its variables are nested too deeply. Reduce the nesting and try again.',
+    { status: 200, cause: error },
+  );
+}
+
 /** Runs one GraphQL request for a session and returns the response body as JSON text. */
 export async function executeGraphql(
   state: EngineState,
@@ -148,7 +160,7 @@ export async function executeGraphql(
       cancelBackend: (pid) => state.cancelBackend(pid),
     });
   } catch (error) {
-    const engineError = toEngineError(error);
+    const engineError = error instanceof RangeError ? nestedTooDeeply(error) : toEngineError(error);
     if (!(error instanceof EngineError) || engineError.code === 'unexpected') {
       state.log({
         level: 'error',

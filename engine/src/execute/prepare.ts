@@ -72,8 +72,12 @@ export class PlanCache {
     try {
       document = parse(query);
     } catch (error) {
-      const detail = error instanceof GraphQLError ? error.message : String(error);
-      throw failed(`not a valid graphql query: ${detail}`, '$.query');
+      // Hasura v2 returns this one message for every unparsable query. Keeping the parser's
+      // text out also keeps out a RangeError from a document nested too deeply to parse.
+      if (error instanceof GraphQLError || error instanceof RangeError) {
+        throw failed('not a valid graphql query', '$.query');
+      }
+      throw error;
     }
     this.documents.set(query, document);
     return document;
@@ -145,6 +149,10 @@ function coerceVariables(
     provided,
   );
   if (result.errors !== undefined) {
+    // getVariableValues also returns errors it caught that are no GraphQLError, such as the
+    // RangeError of variables nested too deeply. Their text must not reach the client.
+    const first: unknown = result.errors[0];
+    if (first !== undefined && !(first instanceof GraphQLError)) throw first;
     throw failed(result.errors[0]?.message ?? 'invalid variables', '$.variableValues');
   }
   return result.coerced;

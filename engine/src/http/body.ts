@@ -31,14 +31,11 @@ export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new EngineError(
-      'invalid-json',
-      `Error in $: Failed reading: not a valid json value (${detail})`,
-      {
-        status: 400,
-      },
-    );
+    // The message of JSON.parse names engine internals, so it stays in `cause`.
+    throw new EngineError('invalid-json', 'Error in $: Failed reading: not a valid json value', {
+      status: 400,
+      cause: error,
+    });
   }
 }
 
