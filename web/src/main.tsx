@@ -2,7 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { readConfig } from './config';
-import { SessionStore } from './session/SessionStore';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -10,6 +9,6 @@ if (container === null) throw new Error('index.html has no element with id "root
 
 createRoot(container).render(
   <StrictMode>
-    <App config={readConfig(import.meta.env)} store={new SessionStore(sessionStorage)} />
+    <App config={readConfig(import.meta.env)} storage={sessionStorage} />
   </StrictMode>,
 );

@@ -1,44 +1,39 @@
-import { Client, cacheExchange, type Exchange, fetchExchange, mapExchange } from 'urql';
-import { requestRole, type Session } from '../session/session';
-import { hasErrorCode } from './hasErrorCode';
+import { Client, cacheExchange, type Exchange, fetchExchange } from 'urql';
+import { type AuthorizationOptions, authorizationExchange } from './authorizationExchange';
 
-export interface ConsoleClientOptions {
+export interface ConsoleClientOptions extends AuthorizationOptions {
   /** The GraphQL endpoint, e.g. "http://localhost:8080/v1/graphql". */
   url: string;
-  /** The session whose token is sent, or null to send requests as role "anonymous". */
-  session: Session | null;
-  /** Called when the server rejects the token with error code "invalid-jwt". */
-  onInvalidToken: () => void;
   /** The exchange that sends operations to the server. Defaults to `fetchExchange`. */
   transport?: Exchange;
 }
 
 /**
- * Creates the urql client for one session. The client caches results, so the console builds a
- * new client whenever the session changes rather than showing one user's data to the next.
+ * Creates the urql client for one signed-in user. Each request carries the access token that
+ * is current when it is sent, so renewing the token keeps the client and its cache. The
+ * console builds a new client for the next user rather than showing one user's data to the
+ * next.
  */
 export function createConsoleClient(options: ConsoleClientOptions): Client {
-  const { url, session, onInvalidToken, transport = fetchExchange } = options;
-  const reportInvalidToken = mapExchange({
-    onError(error) {
-      if (hasErrorCode(error, 'invalid-jwt')) onInvalidToken();
-    },
-  });
+  const { url, transport = fetchExchange } = options;
 
   return new Client({
     url,
     // Hasura v2 accepts /v1/graphql requests over POST only, so queries must not switch to GET.
     preferGetMethod: false,
-    fetchOptions: { headers: requestHeaders(session) },
-    exchanges: [cacheExchange, reportInvalidToken, transport],
+    exchanges: [cacheExchange, authorizationExchange(options), transport],
   });
 }
 
-function requestHeaders(session: Session | null): Record<string, string> {
-  if (session === null) return {};
-
-  return {
-    Authorization: `Bearer ${session.accessToken}`,
-    'X-Hasura-Role': requestRole(session.user),
-  };
+/**
+ * Creates a client that sends no token, as Hasura's role "anonymous". Sign-in, the second
+ * factor and token renewal go through it, since their callers have no valid access token.
+ */
+export function createAnonymousClient(url: string, transport?: Exchange): Client {
+  return createConsoleClient({
+    url,
+    currentSession: () => null,
+    renewRejected: async () => false,
+    transport,
+  });
 }

@@ -10,12 +10,16 @@ export interface SessionUser {
   roles: readonly string[];
 }
 
-/** A signed-in session of the console. */
-export interface Session {
+/** The tokens that "login", "verifyMfa" and "refreshToken" return. */
+export interface SessionTokens {
   accessToken: string;
   refreshToken: string;
-  /** Lifetime of the access token in seconds, counted from sign-in. */
+  /** Lifetime of the access token in seconds, counted from when the tokens arrived. */
   expiresIn: number;
+}
+
+/** A signed-in session of the console. */
+export interface Session extends SessionTokens {
   /** The organisation as entered at sign-in: a tenant id or one of its domains. */
   organisation: string;
   user: SessionUser;

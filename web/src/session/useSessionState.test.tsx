@@ -8,15 +8,15 @@ afterEach(() => sessionStorage.clear());
 
 describe('useSessionState', () => {
   it('follows sign-in and sign-out', () => {
-    const store = new SessionStore(sessionStorage);
+    const store = new SessionStore(sessionStorage, async () => ({ status: 'rejected' }));
     const session = makeSession();
     const { result } = renderHook(() => useSessionState(store));
-    expect(result.current).toEqual({ status: 'signed-out', expired: false });
+    expect(result.current).toEqual({ status: 'signed-out', notice: null });
 
     act(() => store.signIn(session));
     expect(result.current).toEqual({ status: 'signed-in', session });
 
     act(() => store.signOut());
-    expect(result.current).toEqual({ status: 'signed-out', expired: false });
+    expect(result.current).toEqual({ status: 'signed-out', notice: null });
   });
 });

@@ -1,8 +1,9 @@
 /** @jest-environment jsdom */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Provider } from 'urql';
-import { createConsoleClient } from '../api/createConsoleClient';
+import type { SignedOutNotice } from '../session/SessionStore';
 import type { Session } from '../session/session';
+import { clientFor } from '../testing/clients';
 import {
   HttpFailure,
   memoryExchange,
@@ -21,6 +22,8 @@ const loginResponse = {
       tokenType: 'Bearer',
       mfaRequired: false,
       mfaToken: null,
+      mfaEnrolmentRequired: null,
+      mfaMethods: null,
       user: {
         id: 'b3c1e0d2-0000-4000-8000-000000000001',
         tenantId: 'a1f0c9e8-0000-4000-8000-000000000001',
@@ -33,18 +36,16 @@ const loginResponse = {
   },
 };
 
-function renderSignIn(login: Responder, sessionExpired = false) {
-  const { exchange, requests } = memoryExchange({ Login: login });
-  const client = createConsoleClient({
-    url: 'http://127.0.0.1:8080/v1/graphql',
-    session: null,
-    onInvalidToken: () => {},
-    transport: exchange,
-  });
+function renderSignIn(
+  login: Responder,
+  notice: SignedOutNotice | null = null,
+  others: Record<string, Responder> = {},
+) {
+  const { exchange, requests } = memoryExchange({ Login: login, ...others });
   const signIns: Session[] = [];
   render(
-    <Provider value={client}>
-      <SignInPage sessionExpired={sessionExpired} onSignIn={(session) => signIns.push(session)} />
+    <Provider value={clientFor(exchange)}>
+      <SignInPage notice={notice} onSignIn={(session) => signIns.push(session)} />
     </Provider>,
   );
 
@@ -152,8 +153,84 @@ describe('SignInPage', () => {
   });
 
   it('explains an ended session', () => {
-    renderSignIn(reply(loginResponse), true);
+    renderSignIn(reply(loginResponse), 'session-ended');
 
     expect(screen.getByRole('status').textContent).toBe('Your session has ended. Sign in again.');
   });
+
+  it('explains a failed restore', () => {
+    renderSignIn(reply(loginResponse), 'restore-failed');
+
+    expect(screen.getByRole('status').textContent).toBe(
+      'Your session could not be restored. Check your connection and sign in again.',
+    );
+  });
+
+  it('asks for the code after the password', async () => {
+    const { requests, signIns } = renderSignIn(reply(mfaChallenge(false)), null, {
+      VerifyMfa: reply({ data: { verifyMfa: loginResponse.data.login } }),
+    });
+
+    fillAndSubmit();
+    await screen.findByRole('heading', { name: 'Enter your verification code' });
+    fireEvent.change(screen.getByLabelText('Verification code'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    await waitFor(() => expect(signIns).toHaveLength(1));
+
+    expect(requests[1]?.variables).toEqual({ mfaToken: 'mfa-token-1', code: '123456' });
+    expect(signIns[0]?.organisation).toBe('demo.test');
+  });
+
+  it('returns to the password on expiry', async () => {
+    renderSignIn(reply(mfaChallenge(false)), null, {
+      VerifyMfa: reply({
+        errors: [
+          {
+            message: 'Invalid, expired or already used MFA token. Sign in again.',
+            extensions: { code: 'invalid-mfa-token' },
+          },
+        ],
+      }),
+    });
+
+    fillAndSubmit();
+    fireEvent.change(await screen.findByLabelText('Verification code'), {
+      target: { value: '123456' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+
+    await screen.findByRole('heading', { name: 'Sign in to ACCI' });
+    expect(screen.getByRole('status').textContent).toBe(
+      'The verification step has expired or was used up. Sign in again.',
+    );
+  });
+
+  it('requires enrolment when the tenant does', async () => {
+    renderSignIn(reply(mfaChallenge(true)));
+
+    fillAndSubmit();
+
+    await screen.findByRole('heading', { name: 'Set up a second factor' });
+    expect(screen.getByRole('status').textContent).toContain(
+      'Your organisation requires a second factor for your account.',
+    );
+  });
 });
+
+function mfaChallenge(enrolmentRequired: boolean) {
+  return {
+    data: {
+      login: {
+        accessToken: null,
+        refreshToken: null,
+        expiresIn: null,
+        tokenType: null,
+        mfaRequired: true,
+        mfaToken: 'mfa-token-1',
+        mfaEnrolmentRequired: enrolmentRequired,
+        mfaMethods: enrolmentRequired ? [] : ['totp'],
+        user: null,
+      },
+    },
+  };
+}

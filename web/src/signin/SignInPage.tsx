@@ -1,106 +1,58 @@
-import { type FormEvent, useId, useState } from 'react';
-import { useMutation } from 'urql';
-import { graphql } from '../gql';
+import { useState } from 'react';
+import type { SignedOutNotice } from '../session/SessionStore';
 import type { Session } from '../session/session';
-import { readLoginOutcome } from './readLoginOutcome';
-
-const LoginMutation = graphql(`
-  mutation Login($tenantId: String!, $email: String!, $password: String!) {
-    login(tenantId: $tenantId, email: $email, password: $password) {
-      accessToken
-      refreshToken
-      expiresIn
-      tokenType
-      mfaRequired
-      mfaToken
-      user {
-        id
-        tenantId
-        email
-        firstName
-        lastName
-        roles
-      }
-    }
-  }
-`);
+import { CredentialsForm } from './CredentialsForm';
+import { MfaCodeForm } from './MfaCodeForm';
+import { MfaEnrolment } from './MfaEnrolment';
 
 export interface SignInPageProps {
-  /** True when the previous session ended because its token expired or was rejected. */
-  sessionExpired: boolean;
+  /** Why the previous session ended, or null when there is nothing to tell. */
+  notice: SignedOutNotice | null;
   onSignIn: (session: Session) => void;
 }
 
-/** The sign-in form: organisation, email and password, sent with the "login" mutation. */
-export function SignInPage({ sessionExpired, onSignIn }: SignInPageProps) {
-  const [{ fetching }, login] = useMutation(LoginMutation);
-  const [failure, setFailure] = useState<string | null>(null);
-  const id = useId();
+/** The step of a sign-in: the password, then a second factor when the account needs one. */
+type Step =
+  | { kind: 'credentials'; message: string | null }
+  | { kind: 'verify'; organisation: string; mfaToken: string; methods: string[] }
+  | { kind: 'enrol'; organisation: string; mfaToken: string };
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const organisation = fieldValue(form, 'organisation').trim();
-    const email = fieldValue(form, 'email').trim();
-    const password = fieldValue(form, 'password');
+const noticeMessages: Record<SignedOutNotice, string> = {
+  'session-ended': 'Your session has ended. Sign in again.',
+  'restore-failed': 'Your session could not be restored. Check your connection and sign in again.',
+};
 
-    setFailure(null);
-    const outcome = readLoginOutcome(
-      await login({ tenantId: organisation, email, password }),
-      organisation,
-    );
-    if (outcome.status === 'failed') {
-      setFailure(outcome.message);
-      return;
-    }
+/** Leads through sign-in: organisation, email and password, then the second factor if any. */
+export function SignInPage({ notice, onSignIn }: SignInPageProps) {
+  const [step, setStep] = useState<Step>({ kind: 'credentials', message: null });
+  const restart = (message: string | null) => setStep({ kind: 'credentials', message });
 
-    onSignIn(outcome.session);
+  switch (step.kind) {
+    case 'verify':
+      return (
+        <MfaCodeForm
+          {...step}
+          onSignIn={onSignIn}
+          onRestart={restart}
+          onEnrolmentRequired={() => setStep({ ...step, kind: 'enrol' })}
+        />
+      );
+    case 'enrol':
+      return <MfaEnrolment {...step} onSignIn={onSignIn} onRestart={restart} />;
+    case 'credentials':
+      return (
+        <CredentialsForm
+          notice={step.message ?? (notice === null ? null : noticeMessages[notice])}
+          onSignIn={onSignIn}
+          onMfaRequired={(challenge) => setStep({ kind: 'verify', ...challenge })}
+          onEnrolmentRequired={(challenge) => setStep({ kind: 'enrol', ...challenge })}
+        />
+      );
+    default:
+      return assertNever(step);
   }
-
-  return (
-    <section className="sign-in" aria-labelledby={`${id}-heading`}>
-      <h1 id={`${id}-heading`}>Sign in to ACCI</h1>
-      {sessionExpired && failure === null && (
-        <p className="notice" role="status">
-          Your session has ended. Sign in again.
-        </p>
-      )}
-      <form onSubmit={handleSubmit}>
-        <fieldset disabled={fetching}>
-          <label htmlFor={`${id}-organisation`}>Organisation</label>
-          <input
-            id={`${id}-organisation`}
-            name="organisation"
-            autoComplete="organization"
-            aria-describedby={`${id}-organisation-hint`}
-            required
-          />
-          <p className="hint" id={`${id}-organisation-hint`}>
-            Your organisation's domain, such as demo.test, or its tenant id.
-          </p>
-          <label htmlFor={`${id}-email`}>Email</label>
-          <input id={`${id}-email`} name="email" type="email" autoComplete="username" required />
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input
-            id={`${id}-password`}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-          {failure !== null && (
-            <p className="error" role="alert">
-              {failure}
-            </p>
-          )}
-          <button type="submit">{fetching ? 'Signing in…' : 'Sign in'}</button>
-        </fieldset>
-      </form>
-    </section>
-  );
 }
 
-function fieldValue(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
+function assertNever(step: never): never {
+  throw new TypeError(`Unexpected sign-in step ${JSON.stringify(step)}.`);
 }

@@ -2,9 +2,9 @@ import { CombinedError } from 'urql';
 import type { LoginMutation } from '../gql/graphql';
 import {
   invalidCredentialsMessage,
-  mfaUnsupportedMessage,
   readLoginOutcome,
   serverFailureMessage,
+  tooManyAttemptsMessage,
   unreachableMessage,
 } from './readLoginOutcome';
 
@@ -19,22 +19,32 @@ const user = {
   roles: ['user'],
 };
 
-function success(overrides: Partial<Login> = {}): { data: LoginMutation } {
+function success(overrides: Partial<Login> = {}): { data: Login } {
   return {
     data: {
-      login: {
-        accessToken: 'access',
-        refreshToken: 'refresh',
-        expiresIn: 900,
-        tokenType: 'Bearer',
-        mfaRequired: false,
-        mfaToken: null,
-        user,
-        ...overrides,
-      },
+      accessToken: 'access',
+      refreshToken: 'refresh',
+      expiresIn: 900,
+      tokenType: 'Bearer',
+      mfaRequired: false,
+      mfaToken: null,
+      mfaEnrolmentRequired: null,
+      mfaMethods: null,
+      user,
+      ...overrides,
     },
   };
 }
+
+const challenge = {
+  mfaRequired: true,
+  mfaToken: 'mfa',
+  accessToken: null,
+  refreshToken: null,
+  expiresIn: null,
+  tokenType: null,
+  user: null,
+};
 
 function graphQLFailure(code: string): { error: CombinedError } {
   return {
@@ -93,18 +103,38 @@ describe('readLoginOutcome', () => {
     });
   });
 
-  it('reports an unsupported second factor', () => {
-    const result = success({
-      mfaRequired: true,
+  it('asks for the second factor', () => {
+    const result = success({ ...challenge, mfaEnrolmentRequired: false, mfaMethods: ['totp'] });
+
+    expect(readLoginOutcome(result, 'demo.test')).toEqual({
+      status: 'mfa-required',
       mfaToken: 'mfa',
-      accessToken: null,
-      refreshToken: null,
-      user: null,
+      methods: ['totp'],
     });
+  });
+
+  it('asks for enrolment', () => {
+    const result = success({ ...challenge, mfaEnrolmentRequired: true, mfaMethods: [] });
+
+    expect(readLoginOutcome(result, 'demo.test')).toEqual({
+      status: 'mfa-enrolment-required',
+      mfaToken: 'mfa',
+    });
+  });
+
+  it('rejects a challenge without mfaToken', () => {
+    const result = success({ ...challenge, mfaToken: null });
 
     expect(readLoginOutcome(result, 'demo.test')).toEqual({
       status: 'failed',
-      message: mfaUnsupportedMessage,
+      message: serverFailureMessage,
+    });
+  });
+
+  it('reports too many attempts', () => {
+    expect(readLoginOutcome(graphQLFailure('too-many-requests'), 'demo.test')).toEqual({
+      status: 'failed',
+      message: tooManyAttemptsMessage,
     });
   });
 

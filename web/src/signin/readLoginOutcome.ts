@@ -1,4 +1,4 @@
-import type { OperationResult } from 'urql';
+import type { CombinedError } from 'urql';
 import { hasErrorCode } from '../api/hasErrorCode';
 import type { LoginMutation } from '../gql/graphql';
 import type { Session } from '../session/session';
@@ -8,36 +8,41 @@ export const invalidCredentialsMessage = 'The email, password or organisation is
 export const unreachableMessage =
   'The server could not be reached. Check your connection and try again.';
 export const serverFailureMessage = 'Sign-in failed because of a server error. Try again later.';
-export const mfaUnsupportedMessage =
-  'This account requires a second sign-in factor, which the console does not support yet.';
+export const tooManyAttemptsMessage =
+  'Too many sign-in attempts. Wait a few minutes, then try again.';
+
+/** The fields of a `LoginResult` that the console selects, from "login" or "verifyMfa". */
+export type LoginResultFields = LoginMutation['login'];
 
 export type LoginOutcome =
   | { status: 'signed-in'; session: Session }
+  /** `methods` lists the confirmed factor types, such as "totp" and "sms". */
+  | { status: 'mfa-required'; mfaToken: string; methods: string[] }
+  | { status: 'mfa-enrolment-required'; mfaToken: string }
   | { status: 'failed'; message: string };
 
 /**
- * Turns the result of the "login" mutation into a session, or into the message to show.
- * `organisation` is the tenant id or domain the user entered.
+ * Turns a `LoginResult`, or the error of the mutation that should have returned it, into a
+ * session, a second-factor step or the message to show. `organisation` is the tenant id or
+ * domain the user entered.
  */
 export function readLoginOutcome(
-  result: Pick<OperationResult<LoginMutation>, 'data' | 'error'>,
+  result: { data?: LoginResultFields | undefined; error?: CombinedError | undefined },
   organisation: string,
 ): LoginOutcome {
-  if (result.error !== undefined) {
-    if (hasErrorCode(result.error, 'invalid-credentials')) return failed(invalidCredentialsMessage);
-    // A network error without a response means the request never received an HTTP response.
-    if (result.error.networkError !== undefined && result.error.response === undefined) {
-      return failed(unreachableMessage);
-    }
+  if (result.error !== undefined) return failed(describeLoginError(result.error));
 
-    return failed(serverFailureMessage);
-  }
-
-  const login = result.data?.login;
+  const login = result.data;
   if (login === undefined) return failed(serverFailureMessage);
 
-  // TODO: ask for the second factor and complete the sign-in with login.mfaToken.
-  if (login.mfaRequired) return failed(mfaUnsupportedMessage);
+  if (login.mfaRequired) {
+    if (login.mfaToken === null) return failed(serverFailureMessage);
+    if (login.mfaEnrolmentRequired === true) {
+      return { status: 'mfa-enrolment-required', mfaToken: login.mfaToken };
+    }
+
+    return { status: 'mfa-required', mfaToken: login.mfaToken, methods: login.mfaMethods ?? [] };
+  }
 
   const { accessToken, refreshToken, expiresIn, user } = login;
   if (accessToken === null || refreshToken === null || expiresIn === null || user === null) {
@@ -48,6 +53,16 @@ export function readLoginOutcome(
     status: 'signed-in',
     session: { accessToken, refreshToken, expiresIn, organisation, user: { ...user } },
   };
+}
+
+/** Returns the message for an error of a sign-in mutation, hiding codes the user cannot act on. */
+export function describeLoginError(error: CombinedError): string {
+  if (hasErrorCode(error, 'invalid-credentials')) return invalidCredentialsMessage;
+  if (hasErrorCode(error, 'too-many-requests')) return tooManyAttemptsMessage;
+  // A network error without a response means the request never received an HTTP response.
+  if (error.networkError !== undefined && error.response === undefined) return unreachableMessage;
+
+  return serverFailureMessage;
 }
 
 function failed(message: string): LoginOutcome {

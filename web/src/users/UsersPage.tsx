@@ -19,23 +19,16 @@ const UsersQuery = graphql(`
 
 export interface UsersPageProps {
   session: Session;
-  onSignOut: () => void;
 }
 
-/** Renders the users of the signed-in tenant, with a button to sign out. */
-export function UsersPage({ session, onSignOut }: UsersPageProps) {
+/** Renders the users of the signed-in tenant. */
+export function UsersPage({ session }: UsersPageProps) {
   const [{ data, fetching, error }, reexecuteQuery] = useQuery({ query: UsersQuery });
 
   return (
     <section className="users">
       <header className="page-header">
-        <div>
-          <h1>Users of {session.organisation}</h1>
-          <p className="hint">Signed in as {session.user.email}</p>
-        </div>
-        <button type="button" className="secondary" onClick={onSignOut}>
-          Sign out
-        </button>
+        <h1>Users of {session.organisation}</h1>
       </header>
       {error !== undefined && !fetching && (
         <div className="error" role="alert">

@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../format/formatTimestamp';
 import type { UsersQuery } from '../gql/graphql';
 
 type User = UsersQuery['users'][number];
@@ -5,11 +6,6 @@ type User = UsersQuery['users'][number];
 export interface UsersTableProps {
   users: readonly User[];
 }
-
-const timestampFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
 
 /** Renders a table of users with their email, name, status and last sign-in. */
 export function UsersTable({ users }: UsersTableProps) {
@@ -49,10 +45,7 @@ export function UsersTable({ users }: UsersTableProps) {
 function LastSignIn({ timestamp }: { timestamp: string | null }) {
   if (timestamp === null) return 'Never';
 
-  const date = new Date(timestamp);
-  if (Number.isNaN(date.getTime())) return timestamp;
-
-  return <time dateTime={timestamp}>{timestampFormat.format(date)}</time>;
+  return formatTimestamp(timestamp);
 }
 
 function fullName(user: User): string | null {
