@@ -12,7 +12,7 @@ import { UsersPage } from './users/UsersPage';
 
 export interface AppProps {
   config: ConsoleConfig;
-  /** Where the refresh token and profile survive a reload: `sessionStorage` in the browser. */
+  /** Storage that keeps the refresh token and profile across reloads: `sessionStorage`. */
   storage: Storage;
   /** The exchange that sends operations, `fetchExchange` by default. Tests pass their own. */
   transport?: Exchange;

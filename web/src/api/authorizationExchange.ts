@@ -30,7 +30,7 @@ const retriedKey = 'acciRetried';
 
 /**
  * Creates an exchange that adds the current session's `Authorization` and `X-Hasura-Role`
- * headers to every operation as it is sent. When the server answers "invalid-jwt", it asks
+ * headers to every operation as it is sent. When the server returns "invalid-jwt", it asks
  * for a renewed token and sends the operation once more, so the caller sees only the second
  * result. Mutations are retried too, because Hasura rejects a token before it runs anything.
  */

@@ -24,13 +24,13 @@ const invalidJwt = reply({
 
 const pong = reply({ data: { __typename: 'Query' } });
 
-/** Answers "invalid-jwt" to every token but `validToken`. */
+/** Returns a responder that rejects every token but `validToken` with "invalid-jwt". */
 function acceptOnly(validToken: string): Responder {
   return (request) =>
     request.headers.Authorization === `Bearer ${validToken}` ? pong(request) : invalidJwt(request);
 }
 
-/** A client whose session moves to `renewedToken` when the server rejects the first token. */
+/** Creates a client whose token becomes `renewedToken` once the server rejects the first. */
 function renewingClient(responders: Record<string, Responder>, renewedToken: string | null) {
   const { exchange, requests } = memoryExchange(responders);
   let session: Session = makeSession();

@@ -2,14 +2,14 @@ import type { Session, SessionTokens } from './session';
 import { readStoredProfile, type StoredProfile, writeStoredProfile } from './storedProfile';
 import { readTokenRoles } from './tokenRoles';
 
-/** Why the sign-in page is showing, when there is something to tell the user. */
+/** Reason for the sign-in page that the user is told, when there is one. */
 export type SignedOutNotice =
   /** The server rejected the session, or its token ran out and could not be renewed. */
   | 'session-ended'
   /** A stored session could not be renewed after a reload because the server failed. */
   | 'restore-failed';
 
-/** What the console shows: a signed-in session, the sign-in page, or a wait on page load. */
+/** State of the console: a signed-in session, the sign-in page, or the restore on page load. */
 export type SessionState =
   | { status: 'restoring' }
   | { status: 'signed-in'; session: Session }

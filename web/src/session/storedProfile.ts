@@ -1,6 +1,6 @@
 import type { SessionUser } from './session';
 
-/** The part of a session that survives a reload besides the refresh token. It holds no secret. */
+/** The part of a session that survives a reload besides the refresh token. It contains no secret. */
 export interface StoredProfile {
   organisation: string;
   user: SessionUser;

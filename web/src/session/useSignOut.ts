@@ -15,9 +15,8 @@ export const signOutTimeoutMs = 5_000;
 
 /**
  * Returns `signOut`, which revokes the session on the server with the "logout" mutation and
- * then calls `onSignedOut`. A failed or slow request still ends the local session, so the
- * user is never kept signed in against their will. The server session then ends when its
- * refresh token expires.
+ * then calls `onSignedOut`. A failed or slow request still ends the local session. The server
+ * session then stays valid until its refresh token expires, but this tab no longer has it.
  */
 export function useSignOut(onSignedOut: () => void): { signOut: () => void; signingOut: boolean } {
   const client = useClient();

@@ -79,10 +79,11 @@ export function SessionsPage() {
   );
 }
 
-function describeError(what: string, error: CombinedError): string {
+function describeError(failedAction: string, error: CombinedError): string {
   const serverMessage = error.graphQLErrors[0]?.message;
-  if (serverMessage !== undefined) return `${what}: ${serverMessage}`;
-  if (error.response === undefined) return `${what} because the server could not be reached.`;
+  if (serverMessage !== undefined) return `${failedAction}: ${serverMessage}`;
+  if (error.response === undefined)
+    return `${failedAction} because the server could not be reached.`;
 
-  return `${what} because the server failed. Try again later.`;
+  return `${failedAction} because the server failed. Try again later.`;
 }

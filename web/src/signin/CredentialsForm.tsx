@@ -42,7 +42,7 @@ export interface CredentialsFormProps {
   onEnrolmentRequired: (challenge: MfaChallenge) => void;
 }
 
-/** The sign-in form: organisation, email and password, sent with the "login" mutation. */
+/** Renders the sign-in form and sends organisation, email and password with "login". */
 export function CredentialsForm(props: CredentialsFormProps) {
   const { notice, onSignIn, onMfaRequired, onEnrolmentRequired } = props;
   const [{ fetching }, login] = useMutation(LoginMutation);

@@ -40,7 +40,7 @@ export interface MfaCodeFormProps {
   onEnrolmentRequired: () => void;
 }
 
-/** The second sign-in step: a TOTP, SMS or recovery code, sent with "verifyMfa". */
+/** Renders the second sign-in step, which sends a TOTP, SMS or recovery code to "verifyMfa". */
 export function MfaCodeForm(props: MfaCodeFormProps) {
   const { organisation, mfaToken, methods, onSignIn, onRestart, onEnrolmentRequired } = props;
   const [{ fetching }, verifyMfa] = useMutation(VerifyMfaMutation);

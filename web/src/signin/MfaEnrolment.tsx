@@ -58,8 +58,8 @@ type Phase =
   | { kind: 'recovery'; recoveryCodes: string[]; session: Session };
 
 /**
- * Enrols an authenticator app during sign-in, for a tenant that requires a second factor:
- * "enableMfa" returns a QR code, "confirmMfa" checks a code from the app and returns the
+ * Enrols an authenticator app during sign-in, for a tenant that requires a second factor.
+ * "enableMfa" returns a QR code, and "confirmMfa" checks a code from the app. It returns the
  * recovery codes and the tokens of the sign-in, which starts once the user has seen the codes.
  */
 export function MfaEnrolment({ organisation, mfaToken, onSignIn, onRestart }: MfaEnrolmentProps) {

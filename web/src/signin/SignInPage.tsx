@@ -6,7 +6,7 @@ import { MfaCodeForm } from './MfaCodeForm';
 import { MfaEnrolment } from './MfaEnrolment';
 
 export interface SignInPageProps {
-  /** Why the previous session ended, or null when there is nothing to tell. */
+  /** Reason the previous session ended, or null when there is none to show. */
   notice: SignedOutNotice | null;
   onSignIn: (session: Session) => void;
 }

@@ -5,7 +5,7 @@ import { describeLoginError } from './readLoginOutcome';
 export const expiredChallengeMessage =
   'The verification step has expired or was used up. Sign in again.';
 
-/** What a second-factor form does after an error. */
+/** Reaction of a second-factor form to an error. */
 export type MfaFailure =
   /** The mfaToken is dead: the user starts again at the password. */
   | { kind: 'restart'; message: string }
@@ -14,7 +14,7 @@ export type MfaFailure =
   /** The user may correct the code or try again. */
   | { kind: 'retry'; message: string };
 
-/** Codes whose server message tells the user what to do, so the form shows it as it is. */
+/** Codes whose server message gives the user the next step, so the form shows it unchanged. */
 const codesWithUserMessage = ['invalid-mfa-code', 'mfa-unavailable', 'sms-delivery-failed'];
 
 /** Decides how a form of the second factor reacts to the error of "verifyMfa" and the like. */
