@@ -139,6 +139,7 @@ describe('introspection', () => {
       'insert_author_one',
       'update_author',
       'update_author_by_pk',
+      'update_author_many',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { deleteRule, insertRule, selectRule, updateRule } from '../schema/access
 import { jsonbOperators } from '../schema/jsonb-operators.js';
 import type { TableInfo } from '../schema/model.js';
 import type { TableRootKind } from '../schema/root-field.js';
+import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
 import { type CollectedField, checkArguments, fieldArguments, subFields } from './fields.js';
 import { compileInsert, readInsertObjects } from './insert.js';
@@ -134,10 +135,52 @@ function nestedInsert(
   };
 }
 
+/**
+ * Compiles `update_<table>_many` to one statement per update, because one statement cannot
+ * change a row twice and each update must see the ones before it.
+ */
+export function compileUpdateMany(
+  context: CompileContext,
+  table: TableInfo,
+  field: CollectedField,
+  path: string,
+): MutationSql[] {
+  checkArguments(field, ['updates'], path);
+  const rule = updateRule(table, context.role);
+  if (rule === undefined)
+    throw validationError(path, `field '${field.name}' not found in type: 'mutation_root'`);
+  const given = context.variables.resolveShallow(fieldArguments(context, field).get('updates'));
+  const updates = Array.isArray(given) ? given : [given];
+  return updates.map((update, i) => {
+    const entryPath = `${path}.args.updates[${i}]`;
+    const value = context.variables.resolveShallow(update);
+    if (!isRecord(value) || value.where === undefined)
+      throw validationError(entryPath, `missing required field 'where'`);
+    const args = new Map(Object.entries(value));
+    for (const key of args.keys()) {
+      if (key !== 'where' && !updateArguments.includes(key)) {
+        throw validationError(
+          `${entryPath}.${key}`,
+          `field '${key}' not found in type: '${table.typeName}_updates'`,
+        );
+      }
+    }
+    const alias = context.alias();
+    const filters = [
+      compileBoolExp(context, table, alias, rule.filter, '$', 'permission'),
+      compileBoolExp(context, table, alias, args.get('where'), `${entryPath}.where`, 'request'),
+    ];
+    const set = compileSetClause(context, table, rule, alias, args, entryPath);
+    const target = ident(table.table.schema, table.table.name);
+    const cte = sql`UPDATE ${target} AS ${alias} SET ${set} WHERE ${join(filters, ' AND ')} RETURNING ${alias}.*`;
+    return finish(context, table, cte, mutationResponse(context, table, field, path), rule.check);
+  });
+}
+
 /** Compiles an insert, update or delete root field. */
 export function compileMutationRoot(
   context: CompileContext,
-  kind: Exclude<TableRootKind, 'select' | 'select_by_pk' | 'select_aggregate'>,
+  kind: Exclude<TableRootKind, 'select' | 'select_by_pk' | 'select_aggregate' | 'update_many'>,
   table: TableInfo,
   field: CollectedField,
   path: string,

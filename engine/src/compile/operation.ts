@@ -3,7 +3,7 @@ import type { RoleSchema } from '../schema/build.js';
 import type { Catalog } from '../schema/model.js';
 import { CompileContext, validationError } from './context.js';
 import { collectFields } from './fields.js';
-import { compileMutationRoot } from './mutation.js';
+import { compileMutationRoot, compileUpdateMany } from './mutation.js';
 import type { OperationPlan, RootStep } from './plan.js';
 import { compileSelectRoot } from './root-query.js';
 import { render, sql } from './sql.js';
@@ -69,6 +69,14 @@ export function compileOperation(input: CompileInput): OperationPlan {
         key: field.key,
         statement: render(sql`SELECT (${expression})::text AS "root"`),
       });
+      continue;
+    }
+    if (root.kind === 'update_many') {
+      const statements = compileUpdateMany(context, root.table, field, path).map((item) => ({
+        statement: render(item.sql),
+        checked: item.checked,
+      }));
+      steps.push({ kind: 'mutation-list', key: field.key, statements });
       continue;
     }
     const mutation = compileMutationRoot(context, root.kind, root.table, field, path);

@@ -22,6 +22,11 @@ export type RootStep =
       /** Selects the output after an insert through relationships. */
       followUp: Statement | undefined;
     }
+  | {
+      kind: 'mutation-list';
+      key: string;
+      statements: { statement: Statement; checked: boolean }[];
+    }
   | { kind: 'typename'; key: string; value: string }
   | { kind: 'introspection'; key: string; nodes: FieldNode[] }
   | { kind: 'action'; key: string; action: Action; field: CollectedField; path: string };

@@ -80,7 +80,7 @@ export async function runOperation(input: RunInput): Promise<string> {
   checkOperands(input);
   const isMutation = input.plan.operation === 'mutation';
   const needsDatabase = input.plan.steps.some(
-    (step) => step.kind === 'sql' || step.kind === 'mutation',
+    (step) => step.kind === 'sql' || step.kind === 'mutation' || step.kind === 'mutation-list',
   );
   const parts: [string, string][] = [];
   if (!needsDatabase) {
@@ -117,6 +117,8 @@ export async function runOperation(input: RunInput): Promise<string> {
             ? await runStatement(client, step.followUp, input, path)
             : row;
         parts.push([step.key, output?.root ?? 'null']);
+      } else if (step.kind === 'mutation-list') {
+        parts.push([step.key, await runMutationList(client, step, input)]);
       } else {
         parts.push([step.key, await runOtherStep(step, input)]);
       }
@@ -164,6 +166,30 @@ class CancelWatch {
   }
 }
 
+/** Runs the statements of `update_<table>_many` in order and returns their outputs as a list. */
+async function runMutationList(
+  client: pg.PoolClient,
+  step: Extract<RootStep, { kind: 'mutation-list' }>,
+  input: RunInput,
+): Promise<string> {
+  const outputs: string[] = [];
+  for (const item of step.statements) {
+    const row = await runStatement(client, item.statement, input, '$');
+    if (item.checked && row?.check_ok !== true) {
+      throw new EngineError(
+        'permission-error',
+        'check constraint of an insert/update permission has failed',
+        {
+          path: '$',
+          status: 200,
+        },
+      );
+    }
+    outputs.push(row?.root ?? 'null');
+  }
+  return `[${outputs.join(',')}]`;
+}
+
 async function runOtherStep(step: RootStep, input: RunInput): Promise<string> {
   switch (step.kind) {
     case 'typename':
@@ -181,6 +207,7 @@ async function runOtherStep(step: RootStep, input: RunInput): Promise<string> {
       return input.runAction(step, input.variables);
     case 'sql':
     case 'mutation':
+    case 'mutation-list':
       throw new Error('database steps run inside the transaction');
   }
 }

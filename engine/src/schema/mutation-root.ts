@@ -1,6 +1,8 @@
 import {
   type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
+  GraphQLInputObjectType,
+  type GraphQLInputType,
   GraphQLList,
   GraphQLNonNull,
 } from 'graphql';
@@ -59,6 +61,47 @@ function addInsertFields(
   index.set(table.rootFields.insertOne, { kind: 'insert_one', table });
 }
 
+/** `update_<table>_many`: several updates run one after another, each with its own filter. */
+function addUpdateManyField(
+  context: BuildContext,
+  table: TableInfo,
+  changes: GraphQLFieldConfigArgumentMap,
+  fields: Fields,
+  index: Map<string, RootField>,
+): void {
+  const name = `${table.typeName}_updates`;
+  const updates = context.memo(
+    name,
+    () =>
+      new GraphQLInputObjectType({
+        name,
+        fields: () => ({
+          ...Object.fromEntries(
+            Object.entries(changes).map(([key, config]) => [
+              key,
+              { type: config.type as GraphQLInputType, description: config.description ?? null },
+            ]),
+          ),
+          where: {
+            type: new GraphQLNonNull(boolExpType(context, table)),
+            description: 'filter the rows which have to be updated',
+          },
+        }),
+      }),
+  );
+  fields[table.rootFields.updateMany] = {
+    type: new GraphQLList(mutationResponseType(context, table)),
+    description: `update multiples rows of table: "${table.table.name}"`,
+    args: {
+      updates: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(updates))),
+        description: 'updates to execute, in order',
+      },
+    },
+  };
+  index.set(table.rootFields.updateMany, { kind: 'update_many', table });
+}
+
 function addUpdateFields(
   context: BuildContext,
   table: TableInfo,
@@ -98,6 +141,7 @@ function addUpdateFields(
     },
   };
   index.set(table.rootFields.update, { kind: 'update', table });
+  addUpdateManyField(context, table, changes, fields, index);
   if (primaryKeyArguments(context, table) === undefined) return;
   fields[table.rootFields.updateByPk] = {
     type: tableObjectType(context, table),

@@ -9,6 +9,7 @@ export type TableRootKind =
   | 'insert_one'
   | 'update'
   | 'update_by_pk'
+  | 'update_many'
   | 'delete'
   | 'delete_by_pk';
 
