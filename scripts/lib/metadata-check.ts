@@ -26,6 +26,19 @@ interface Rule {
 
 const tenantVariable = 'x-hasura-tenant-id';
 
+/**
+ * Roles a user holds through a tenant role that an admin can take away. Their rules must
+ * check the session in active_session_roles with the role's name, so the loss takes effect
+ * on the next request rather than when the token expires.
+ */
+const roleBoundRoles = ['tenant_admin', 'platform_admin'];
+
+/** Tests whether a conjunct is `role: {_eq: <role>}`. */
+function isRoleMatch(item: BoolExp, role: string): boolean {
+  const comparison = item.role;
+  return isRecord(comparison) && comparison._eq === role;
+}
+
 function isRecord(value: unknown): value is BoolExp {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -119,7 +132,7 @@ function constrainsTenant(
 }
 
 /** Tests whether a conjunct of `expression` is the `_exists` on active_sessions for the caller. */
-function hasSessionClause(expression: BoolExp): boolean {
+function hasSessionClause(expression: BoolExp, role: string): boolean {
   return conjuncts(expression).some((part) => {
     const exists = part._exists;
     if (!isRecord(exists) || !isRecord(exists._table) || !isRecord(exists._where)) return false;
@@ -135,7 +148,14 @@ function hasSessionClause(expression: BoolExp): boolean {
         compares('tenant_id', tenantVariable)
       );
     }
-    if (table !== 'public.active_sessions') return false;
+    // active_session_roles also names the role, so a role taken away stops on the next request.
+    const sessionTables = roleBoundRoles.includes(role)
+      ? ['public.active_session_roles']
+      : ['public.active_sessions', 'public.active_session_roles'];
+    if (!sessionTables.includes(table)) return false;
+    if (table === 'public.active_session_roles' && !where.some((item) => isRoleMatch(item, role))) {
+      return false;
+    }
     return (
       compares('id', 'x-hasura-session-id') &&
       compares('user_id', 'x-hasura-user-id') &&
@@ -222,9 +242,12 @@ export function checkMetadata(
   for (const rule of tables.flatMap(rulesOf)) {
     if (rule.role === 'admin') continue;
     const checksSession = rule.part === (rule.operation === 'insert' ? 'check' : 'filter');
-    if (checksSession && !hasSessionClause(rule.expression)) {
+    if (checksSession && !hasSessionClause(rule.expression, rule.role)) {
+      const clause = roleBoundRoles.includes(rule.role)
+        ? `active_session_roles clause with role ${rule.role}`
+        : 'active_sessions clause';
       problems.push(
-        `${rule.table}: role ${rule.role} ${rule.operation} ${rule.part} lacks the active_sessions clause`,
+        `${rule.table}: role ${rule.role} ${rule.operation} ${rule.part} lacks the ${clause}`,
       );
     }
     if (!options.crossTenantRoles.includes(rule.role)) {

@@ -131,7 +131,22 @@ describe('metadata check', () => {
       permission.filter = withoutSessionClause(permission.filter);
     });
     expect(checkMetadata(copy, schema)).toEqual([
-      'public.plugins: role platform_admin select filter lacks the active_sessions clause',
+      'public.plugins: role platform_admin select filter lacks the active_session_roles clause ' +
+        'with role platform_admin',
+    ]);
+  });
+
+  it('reports an admin rule that ignores the held role', () => {
+    const copy = broken('users', (entry) => {
+      const permission = selectOf(entry, 'tenant_admin');
+      const text = JSON.stringify(permission.filter)
+        .replace('"active_session_roles"', '"active_sessions"')
+        .replace(',{"role":{"_eq":"tenant_admin"}}', '');
+      permission.filter = JSON.parse(text);
+    });
+    expect(checkMetadata(copy, schema)).toEqual([
+      'public.users: role tenant_admin select filter lacks the active_session_roles clause ' +
+        'with role tenant_admin',
     ]);
   });
 

@@ -70,6 +70,69 @@ describe('tenant-defined roles', () => {
     expect(await visibleUsers(bobToken)).toBe(1);
   });
 
+  it('stop a removed tenant_admin on the next request', async () => {
+    const adminToken = await signIn(platform, 'demo.test', 'admin@demo.test');
+    const tenantAdminRole = (
+      await sql(`SELECT id FROM roles WHERE tenant_id = $1 AND name = 'tenant_admin'`, [tenants.a])
+    ).rows[0]?.id as string;
+    await sql('INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ($1, $2, $3)', [
+      tenants.a,
+      bob,
+      tenantAdminRole,
+    ]);
+    const bobToken = await signIn(platform, 'demo.test', 'bob@demo.test');
+    const asAdmin = { token: bobToken, role: 'tenant_admin' };
+    const before = await graphql(platform, '{ users { id } }', asAdmin);
+    expect((before.data?.users as unknown[]).length).toBe(3);
+
+    const removed = await graphql(
+      platform,
+      `mutation ($user: uuid!, $role: uuid!) {
+         delete_user_roles(where: {user_id: {_eq: $user}, role_id: {_eq: $role}}) { affected_rows } }`,
+      { token: adminToken, variables: { user: bob, role: tenantAdminRole } },
+    );
+    expect(removed.data).toEqual({ delete_user_roles: { affected_rows: 1 } });
+
+    const after = await graphql(platform, '{ users { id } }', asAdmin);
+    expect(after.data).toEqual({ users: [] });
+    const regrant = await graphql(
+      platform,
+      `mutation ($user: uuid!, $role: uuid!) {
+         insert_user_roles_one(object: {user_id: $user, role_id: $role}) { id } }`,
+      { ...asAdmin, variables: { user: bob, role: tenantAdminRole } },
+    );
+    expect(regrant.data ?? null).toBeNull();
+    expect(regrant.errors?.[0]?.extensions?.code).toBe('permission-error');
+  });
+
+  it('hide unreadable rows from update returning', async () => {
+    const editorRole = (
+      await sql(
+        `WITH role AS (
+           INSERT INTO roles (tenant_id, name) VALUES ($1, 'editor') RETURNING id)
+         INSERT INTO role_permissions (tenant_id, role_id, permission_id)
+         SELECT $1, role.id, p.id FROM role, permissions p
+          WHERE p.resource = 'users' AND p.action = 'update'
+         RETURNING role_id`,
+        [tenants.a],
+      )
+    ).rows[0]?.role_id as string;
+    await sql('INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ($1, $2, $3)', [
+      tenants.a,
+      bob,
+      editorRole,
+    ]);
+    const bobToken = await signIn(platform, 'demo.test', 'bob@demo.test');
+    const result = await graphql(
+      platform,
+      `mutation { update_users(where: {}, _set: {preferred_language: "en"}) {
+         returning { id } } }`,
+      { token: bobToken, role: 'user' },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ update_users: { returning: [{ id: bob }] } });
+  });
+
   it('keep the last tenant_admin', async () => {
     const adminToken = await signIn(platform, 'demo.test', 'admin@demo.test');
     const result = await graphql(

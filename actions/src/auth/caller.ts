@@ -36,21 +36,23 @@ export function callerFrom(sessionVariables: Record<string, string>): Caller {
 }
 
 /**
- * Throws `access-denied` unless the caller's session is in `active_sessions`, the view the
- * permission rules use, so an action refuses the same tokens that the rules refuse.
+ * Throws `access-denied` unless the caller's session is live and still holds the caller's
+ * role in `active_session_roles`, the view the permission rules use, so an action refuses the
+ * same tokens that the rules refuse, including those of a tenant admin who lost the role.
  */
 export async function requireLiveSession(
   client: pg.Pool | pg.ClientBase,
   caller: Caller,
 ): Promise<void> {
   const result = await client.query(
-    `SELECT 1 FROM public.active_sessions WHERE id = $1 AND user_id = $2 AND tenant_id = $3`,
-    [caller.sessionId, caller.userId, caller.tenantId],
+    `SELECT 1 FROM public.active_session_roles
+      WHERE id = $1 AND user_id = $2 AND tenant_id = $3 AND role = $4`,
+    [caller.sessionId, caller.userId, caller.tenantId, caller.role === '' ? 'user' : caller.role],
   );
   if (result.rowCount === 1) return;
   throw new ActionError(
     'access-denied',
-    `Session "${caller.sessionId}" has ended, or its user or tenant is no longer active. ` +
-      'Sign in again.',
+    `Session "${caller.sessionId}" has ended, its user or tenant is no longer active, or it no ` +
+      `longer holds the role "${caller.role}". Sign in again.`,
   );
 }

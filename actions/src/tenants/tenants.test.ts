@@ -169,8 +169,8 @@ describe('createTenant', () => {
       reply,
       403,
       'access-denied',
-      `Session "${ids.endedSession}" has ended, or its user or tenant is no longer active. ` +
-        'Sign in again.',
+      `Session "${ids.endedSession}" has ended, its user or tenant is no longer active, or it ` +
+        'no longer holds the role "platform_admin". Sign in again.',
     );
   });
 });

@@ -97,4 +97,14 @@ export async function seedTenants(client: pg.Client): Promise<void> {
       ids.member,
     ],
   );
+  // The permission rules and actions check that a session still holds its role.
+  await client.query(
+    `WITH granted AS (
+       INSERT INTO roles (tenant_id, name, is_system) VALUES
+         ($1, 'platform_admin', true), ($2, 'tenant_admin', true)
+       RETURNING id, tenant_id)
+     INSERT INTO user_roles (tenant_id, user_id, role_id)
+     SELECT tenant_id, CASE WHEN tenant_id = $1 THEN $3::uuid ELSE $4::uuid END, id FROM granted`,
+    [ids.platform, ids.customer, ids.root, ids.admin],
+  );
 }
