@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 
 /**
  * JSON Schema of `tenants.configuration`. The security members match what sign-in reads:
- * `security.passwordPolicy` and `security.lockout`. Unknown members are rejected, so a typo
+ * `security.passwordPolicy`, `security.lockout` and `security.mfa`. Unknown members are rejected, so a typo
  * does not silently leave a default in place.
  */
 export const tenantConfigurationSchema = {
@@ -32,6 +32,18 @@ export const tenantConfigurationSchema = {
             requireLower: { type: 'boolean' },
             requireDigit: { type: 'boolean' },
             requireSymbol: { type: 'boolean' },
+          },
+        },
+        mfa: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            requiredForRoles: {
+              type: 'array',
+              maxItems: 100,
+              uniqueItems: true,
+              items: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,62}$' },
+            },
           },
         },
         lockout: {

@@ -271,6 +271,19 @@ describe('updateTenantConfiguration', () => {
     expect(event).toEqual({ before: {}, after: configuration });
   });
 
+  it('accepts the MFA policy sign-in reads', async () => {
+    const configuration = { security: { mfa: { requiredForRoles: ['tenant_admin'] } } };
+    const reply = await act(
+      server,
+      'update-tenant-configuration',
+      'updateTenantConfiguration',
+      { configuration },
+      tenantAdmin,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ tenantId: ids.customer, configuration });
+  });
+
   it('is for tenant_admin only', async () => {
     const reply = await act(
       server,
