@@ -26,6 +26,14 @@ function accessDenied(message: string): EngineError {
   return new EngineError('access-denied', message, { status: 200 });
 }
 
+/**
+ * Rejects a missing or wrong admin secret with 401, as Hasura does. `/v1/graphql` still
+ * replies 200 with the error in `errors`; the admin API and REST endpoints send the status.
+ */
+function secretDenied(message: string): EngineError {
+  return new EngineError('access-denied', message, { status: 401 });
+}
+
 /** A session that takes its role and session variables from the request headers. */
 function headerSession(headers: IncomingHttpHeaders, defaultRole: string): Session {
   const variables = sessionVariablesFrom(headers);
@@ -96,7 +104,7 @@ export async function createAuthenticator(config: EngineConfig, log: Log): Promi
       header(headers, 'x-hasura-admin-secret') ?? header(headers, 'x-hasura-access-key');
     if (given !== undefined) {
       if (!secretsEqual(given, secret))
-        throw accessDenied('invalid x-hasura-admin-secret/x-hasura-access-key');
+        throw secretDenied('invalid x-hasura-admin-secret/x-hasura-access-key');
       return headerSession(headers, adminRole);
     }
     if (config.jwt !== undefined && verify !== undefined) {
@@ -110,7 +118,7 @@ export async function createAuthenticator(config: EngineConfig, log: Log): Promi
       );
     }
     if (config.unauthorizedRole !== undefined) return unauthorized(config.unauthorizedRole);
-    throw accessDenied('x-hasura-admin-secret/x-hasura-access-key required, but not found');
+    throw secretDenied('x-hasura-admin-secret/x-hasura-access-key required, but not found');
   };
 }
 

@@ -18,12 +18,23 @@ function asRequest(value: unknown): GraphqlRequest {
   return value as unknown as GraphqlRequest;
 }
 
+/**
+ * Status of a `/v1alpha1/graphql` reply. That legacy endpoint sends a failed request's HTTP
+ * status (400, or 401 for a missing admin secret) where `/v1/graphql` sends 200.
+ */
+function legacyStatus(body: string): number {
+  const parsed = JSON.parse(body) as unknown;
+  if (!isRecord(parsed) || 'data' in parsed || !Array.isArray(parsed.errors)) return 200;
+  return 400;
+}
+
 /** `POST /v1/graphql`: one request or a batch (a JSON array of requests). */
 export async function handleGraphql(
   app: App,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<number> {
+  const legacy = request.url?.split('?')[0] === '/v1alpha1/graphql';
   let body: unknown;
   try {
     body = parseJsonBody(await readBody(request));
@@ -37,8 +48,9 @@ export async function handleGraphql(
     session = await app.authenticate(request.headers);
   } catch (error) {
     const engineError = toEngineError(error);
-    sendJson(response, 200, errorBody(engineError, app.state.config.devMode));
-    return 200;
+    const status = legacy ? Math.max(engineError.status, 400) : 200;
+    sendJson(response, status, errorBody(engineError, app.state.config.devMode));
+    return status;
   }
   const context = httpRequestContext(request, response);
   try {
@@ -54,14 +66,20 @@ export async function handleGraphql(
       sendJson(response, 200, `[${results.join(',')}]`);
       return 200;
     }
-    sendJson(
-      response,
-      200,
-      await executeGraphql(app.state, session, asRequest(body), request.headers, context),
+    const result = await executeGraphql(
+      app.state,
+      session,
+      asRequest(body),
+      request.headers,
+      context,
     );
-    return 200;
+    const status = legacy ? legacyStatus(result) : 200;
+    sendJson(response, status, result);
+    return status;
   } catch (error) {
-    sendJson(response, 200, errorBody(toEngineError(error), app.state.config.devMode));
-    return 200;
+    const engineError = toEngineError(error);
+    const status = legacy ? Math.max(engineError.status, 400) : 200;
+    sendJson(response, status, errorBody(engineError, app.state.config.devMode));
+    return status;
   }
 }

@@ -14,6 +14,7 @@ import {
 import { collectionOperations } from './collection-ops.js';
 import { argsObject, type Operation, type OperationContext } from './context.js';
 import { dmlOperations } from './dml-ops.js';
+import { trackFunction, untrackFunction } from './function-ops.js';
 import { roleOperations } from './role-ops.js';
 import { runSql } from './run-sql.js';
 import {
@@ -38,6 +39,8 @@ const tableOperations: Record<string, Operation> = {
   drop_relationship: dropRelationship,
   add_computed_field: addComputedField,
   drop_computed_field: dropComputedField,
+  track_function: trackFunction,
+  untrack_function: untrackFunction,
   create_select_permission: createPermission('select_permissions'),
   create_insert_permission: createPermission('insert_permissions'),
   create_update_permission: createPermission('update_permissions'),

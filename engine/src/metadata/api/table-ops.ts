@@ -17,7 +17,7 @@ function tableArg(args: JsonObject): QualifiedTable {
   throw parseFailed('key "table" not found');
 }
 
-function sourceOf(context: OperationContext, args: JsonObject): Source {
+export function sourceOf(context: OperationContext, args: JsonObject): Source {
   const name = typeof args.source === 'string' ? args.source : 'default';
   let source = context.draft.sources.find((item) => item.name === name);
   if (source === undefined) {
