@@ -83,7 +83,7 @@ describe('tenant-defined roles', () => {
     const bobToken = await signIn(platform, 'demo.test', 'bob@demo.test');
     const asAdmin = { token: bobToken, role: 'tenant_admin' };
     const before = await graphql(platform, '{ users { id } }', asAdmin);
-    expect((before.data?.users as unknown[]).length).toBe(3);
+    expect((before.data?.users ?? []) as unknown[]).toHaveLength(3);
 
     const removed = await graphql(
       platform,

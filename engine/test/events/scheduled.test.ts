@@ -85,7 +85,9 @@ describe('cron triggers and scheduled events', () => {
     expect(event?.body).toEqual({
       id: due.rows[0]?.id,
       name: 'every_minute',
-      scheduled_time: (due.rows[0]?.scheduled_time as Date).toISOString().replace('.000Z', 'Z'),
+      scheduled_time: (due.rows[0]?.scheduled_time as Date | undefined)
+        ?.toISOString()
+        .replace('.000Z', 'Z'),
       payload: { hello: 'cron' },
       comment: 'test cron',
     });
