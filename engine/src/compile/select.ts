@@ -7,7 +7,7 @@ import {
 import type { ColumnField, ComputedFieldInfo, TableInfo } from '../schema/model.js';
 import { scalarName, stringifiedScalars } from '../schema/scalars.js';
 import { compileAggregate } from './aggregate.js';
-import { computedFieldCall } from './computed-field.js';
+import { computedFieldCall, computedFieldInputs } from './computed-field.js';
 import { type CompileContext, validationError } from './context.js';
 import { type CollectedField, checkArguments, fieldArguments, subFields } from './fields.js';
 import { jsonObject } from './json-object.js';
@@ -21,6 +21,10 @@ export const listArguments = ['distinct_on', 'limit', 'offset', 'order_by', 'whe
 /** Returns a column's value for JSON output, as text for big numeric types when configured. */
 export function columnValue(context: CompileContext, column: ColumnField, alias: Sql): Sql {
   const value = sql`${alias}.${ident(column.name)}`;
+  if (!column.isArray && (column.baseType === 'geometry' || column.baseType === 'geography')) {
+    // Hasura's GeoJSON: up to 15 decimal digits and the long CRS form (option 4).
+    return sql`ST_AsGeoJSON(${value}, 15, 4)::json`;
+  }
   if (context.stringifyNumeric && !column.isArray && stringifiedScalars.has(scalarName(column))) {
     return sql`(${value})::text`;
   }
@@ -121,11 +125,12 @@ function computedValue(
   field: CollectedField,
   path: string,
 ): Sql {
-  const call = computedFieldCall(table, computed, alias);
+  const inputs = computedFieldInputs(context, computed, field, path);
+  const call = computedFieldCall(table, computed, alias, inputs);
   if (computed.target !== undefined) {
     return listJson(context, context.table(computed.target), field, path, undefined, call);
   }
-  checkArguments(field, [], path);
+  checkArguments(field, computed.inputArguments.length > 0 ? ['args'] : [], path);
   const scalar = computed.scalar;
   if (
     scalar !== undefined &&
@@ -187,7 +192,8 @@ export function listQuery(
   condition: ((inner: Sql) => Sql) | undefined,
   source?: Sql,
 ): ListQuery {
-  checkArguments(field, listArguments, path);
+  // Only computed fields pass their own rows, and they also take the function's `args`.
+  checkArguments(field, source === undefined ? listArguments : [...listArguments, 'args'], path);
   const args = fieldArguments(context, field);
   const rule = selectRule(table, context.role);
   const alias = context.alias();

@@ -1,7 +1,17 @@
 import type pg from 'pg';
 import type { QualifiedTable } from '../metadata/types.js';
 
-/** Return type of a computed field's SQL function. */
+/** An input argument of a SQL function. */
+export interface FunctionArgument {
+  /** Argument name, empty when the function leaves it unnamed. */
+  name: string;
+  sqlType: string;
+  baseType: string;
+  isArray: boolean;
+  hasDefault: boolean;
+}
+
+/** Return type and input arguments of a computed field's SQL function. */
 export interface FunctionShape {
   function: QualifiedTable;
   returnsSet: boolean;
@@ -12,6 +22,12 @@ export interface FunctionShape {
   isArray: boolean;
   /** The table whose rows the function returns, when it returns rows of a table. */
   returnTable: QualifiedTable | undefined;
+  /**
+   * Input arguments in declaration order.
+   * NOTE: names are read from `proargnames` by position, which is wrong for functions that
+   * declare OUT arguments before IN ones.
+   */
+  arguments: FunctionArgument[];
 }
 
 interface FunctionRow {
@@ -23,12 +39,23 @@ interface FunctionRow {
   is_array: boolean;
   table_schema: string | null;
   table_name: string | null;
+  arguments: FunctionArgument[];
 }
 
 const functionsQuery = `
 SELECT n.nspname AS schema, p.proname AS name, p.proretset AS returns_set,
        format_type(p.prorettype, NULL) AS sql_type, coalesce(et.typname, t.typname) AS base_type,
-       t.typcategory = 'A' AS is_array, rn.nspname AS table_schema, rc.relname AS table_name
+       t.typcategory = 'A' AS is_array, rn.nspname AS table_schema, rc.relname AS table_name,
+       (SELECT coalesce(json_agg(json_build_object(
+                 'name', coalesce(p.proargnames[a.position], ''),
+                 'sqlType', format_type(a.oid, NULL),
+                 'baseType', coalesce(ae.typname, at.typname),
+                 'isArray', at.typcategory = 'A',
+                 'hasDefault', a.position > p.pronargs - p.pronargdefaults
+               ) ORDER BY a.position), '[]'::json)
+          FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(oid, position)
+          JOIN pg_type at ON at.oid = a.oid
+          LEFT JOIN pg_type ae ON at.typcategory = 'A' AND ae.oid = at.typelem) AS arguments
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_type t ON t.oid = p.prorettype
   LEFT JOIN pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
@@ -59,6 +86,7 @@ export async function introspectFunctions(
       baseType: row.base_type,
       isArray: row.is_array,
       returnTable,
+      arguments: row.arguments,
     });
   }
   return shapes;

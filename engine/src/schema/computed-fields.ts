@@ -1,7 +1,33 @@
-import type { FunctionShape } from '../database/functions.js';
+import type { FunctionArgument, FunctionShape } from '../database/functions.js';
 import { tableKey } from '../database/introspect.js';
 import { isRecord } from '../util/json.js';
-import type { ComputedFieldInfo, TableInfo } from './model.js';
+import type { ColumnField, ComputedFieldInfo, TableInfo } from './model.js';
+
+/**
+ * Lists the function arguments a client fills in through `args`: every argument except the
+ * row argument (named `tableArgument`, else the first) and the session argument.
+ */
+function inputArguments(
+  all: readonly FunctionArgument[],
+  tableArgument: string | undefined,
+  sessionArgument: string | undefined,
+): ColumnField[] {
+  const inputs: ColumnField[] = [];
+  all.forEach((argument, index) => {
+    const isRow = tableArgument === undefined ? index === 0 : argument.name === tableArgument;
+    if (isRow || argument.name === sessionArgument || argument.name === '') return;
+    inputs.push({
+      ...argument,
+      fieldName: argument.name,
+      description: null,
+      nullable: true,
+      generated: false,
+      position: index + 1,
+      comment: null,
+    });
+  });
+  return inputs;
+}
 
 export function computedFieldName(field: unknown): string {
   return isRecord(field) && typeof field.name === 'string' ? field.name : '(unnamed)';
@@ -31,14 +57,17 @@ export function resolveComputedField(
   const shape = functions.get(tableKey(name));
   if (shape === undefined) return `no such function exists: "${tableKey(name)}"`;
 
+  const tableArgument =
+    typeof definition.table_argument === 'string' ? definition.table_argument : undefined;
+  const sessionArgument =
+    typeof definition.session_argument === 'string' ? definition.session_argument : undefined;
   const base = {
     name: field.name,
     function: name,
     description: typeof field.comment === 'string' ? field.comment : null,
-    tableArgument:
-      typeof definition.table_argument === 'string' ? definition.table_argument : undefined,
-    sessionArgument:
-      typeof definition.session_argument === 'string' ? definition.session_argument : undefined,
+    tableArgument,
+    sessionArgument,
+    inputArguments: inputArguments(shape.arguments, tableArgument, sessionArgument),
   };
   if (shape.returnTable !== undefined) {
     const target = tableKey(shape.returnTable);

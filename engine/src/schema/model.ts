@@ -26,6 +26,8 @@ export interface ComputedFieldInfo {
   tableArgument: string | undefined;
   /** Name of the argument that receives the session variables as JSON. */
   sessionArgument: string | undefined;
+  /** Arguments the client passes in `args`: all but the row and session arguments. */
+  inputArguments: ColumnField[];
   /** Scalar result type, when the function returns a scalar. */
   scalar: Pick<ColumnInfo, 'sqlType' | 'baseType' | 'isArray'> | undefined;
   /** Key of the table whose rows the function returns (as a set), otherwise undefined. */

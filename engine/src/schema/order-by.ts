@@ -49,26 +49,45 @@ export function orderByType(context: BuildContext, table: TableInfo): GraphQLInp
       new GraphQLInputObjectType({
         name,
         description: `Ordering options when selecting data from "${table.table.name}".`,
-        fields: () => {
-          const direction = orderByEnum(context);
-          const fields: GraphQLInputFieldConfigMap = {};
-          for (const column of selectableColumns(table, context.role)) {
-            fields[column.fieldName] = { type: direction };
-          }
-          const related = visibleRelationships(table, context.role, context.catalog.tables);
-          for (const { relationship, target } of related) {
-            if (relationship.kind === 'object') {
-              fields[relationship.name] = { type: orderByType(context, target) };
-            } else if (selectRule(target, context.role)?.allowAggregations) {
-              fields[`${relationship.name}_aggregate`] = {
-                type: aggregateOrderByType(context, target),
-              };
-            }
-          }
-          return fields;
-        },
+        fields: () => orderByFields(context, table),
       }),
   );
+}
+
+/**
+ * Whether `<table>_order_by` has any field for the role. A role that reads no column and no
+ * relationship gets no `order_by` argument, because GraphQL rejects an empty input type.
+ */
+export function hasOrderByFields(context: BuildContext, table: TableInfo): boolean {
+  if (selectableColumns(table, context.role).length > 0) return true;
+  const related = visibleRelationships(table, context.role, context.catalog.tables);
+  return related.some(
+    ({ relationship, target }) =>
+      (relationship.kind === 'object' && hasOrderByFields(context, target)) ||
+      (relationship.kind === 'array' && selectRule(target, context.role)?.allowAggregations),
+  );
+}
+
+function orderByFields(context: BuildContext, table: TableInfo): GraphQLInputFieldConfigMap {
+  const direction = orderByEnum(context);
+  const fields: GraphQLInputFieldConfigMap = {};
+  for (const column of selectableColumns(table, context.role)) {
+    fields[column.fieldName] = { type: direction };
+  }
+  const related = visibleRelationships(table, context.role, context.catalog.tables);
+  for (const { relationship, target } of related) {
+    if (relationship.kind === 'object' && hasOrderByFields(context, target)) {
+      fields[relationship.name] = { type: orderByType(context, target) };
+    } else if (
+      relationship.kind === 'array' &&
+      selectRule(target, context.role)?.allowAggregations
+    ) {
+      fields[`${relationship.name}_aggregate`] = {
+        type: aggregateOrderByType(context, target),
+      };
+    }
+  }
+  return fields;
 }
 
 /** `<table>_aggregate_order_by`, for ordering by an array relationship's aggregates. */

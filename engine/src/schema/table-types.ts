@@ -16,9 +16,10 @@ import {
 } from './access.js';
 import { aggregateType } from './aggregate-types.js';
 import { boolExpType } from './bool-exp.js';
+import { computedFieldArgs } from './computed-field-args.js';
 import type { BuildContext } from './context.js';
 import type { ColumnField, TableInfo } from './model.js';
-import { orderByType } from './order-by.js';
+import { hasOrderByFields, orderByType } from './order-by.js';
 import { scalarName } from './scalars.js';
 
 /** Returns the output type of a column: its scalar, a list for arrays, non-null unless nullable. */
@@ -52,19 +53,24 @@ export function selectArguments(
   context: BuildContext,
   table: TableInfo,
 ): GraphQLFieldConfigArgumentMap {
-  return {
-    distinct_on: {
+  const args: GraphQLFieldConfigArgumentMap = {};
+  // GraphQL rejects empty enums and input types, so a role without columns loses these.
+  if (selectableColumns(table, context.role).length > 0) {
+    args.distinct_on = {
       type: new GraphQLList(new GraphQLNonNull(selectColumnEnum(context, table))),
       description: 'distinct select on columns',
-    },
-    limit: { type: GraphQLInt, description: 'limit the number of rows returned' },
-    offset: { type: GraphQLInt, description: 'skip the first n rows. Use only with order_by' },
-    order_by: {
+    };
+  }
+  args.limit = { type: GraphQLInt, description: 'limit the number of rows returned' };
+  args.offset = { type: GraphQLInt, description: 'skip the first n rows. Use only with order_by' };
+  if (hasOrderByFields(context, table)) {
+    args.order_by = {
       type: new GraphQLList(new GraphQLNonNull(orderByType(context, table))),
       description: 'sort the rows by one or more columns',
-    },
-    where: { type: boolExpType(context, table), description: 'filter the rows returned' },
-  };
+    };
+  }
+  args.where = { type: boolExpType(context, table), description: 'filter the rows returned' };
+  return args;
 }
 
 /** Returns the object type of a table's rows, with its relationships. */
@@ -126,13 +132,14 @@ function tableFields(
       fields[computed.name] = {
         type: new GraphQLList(new GraphQLNonNull(tableObjectType(context, target))),
         description: computed.description ?? 'A computed field, executes function',
-        args: selectArguments(context, target),
+        args: { ...computedFieldArgs(context, computed), ...selectArguments(context, target) },
       };
     } else if (computed.scalar !== undefined) {
       const scalar = context.scalar(scalarName(computed.scalar));
       fields[computed.name] = {
         type: computed.scalar.isArray ? new GraphQLList(new GraphQLNonNull(scalar)) : scalar,
         description: computed.description ?? 'A computed field, executes function',
+        args: computedFieldArgs(context, computed),
       };
     }
   }
