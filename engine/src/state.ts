@@ -13,6 +13,7 @@ import {
   resolveCatalog,
   trackedTables,
 } from './schema/resolve.js';
+import { trackedFunctions } from './schema/root-functions.js';
 
 /** Writes one structured log entry. */
 export type Log = (entry: Record<string, unknown>) => void;
@@ -49,7 +50,10 @@ export class EngineState {
   async activate(metadata: Metadata, resourceVersion: number): Promise<void> {
     const tables = trackedTables(metadata).map((entry) => qualify(entry.table));
     const shapes = await introspectTables(this.pool, tables);
-    const functions = await introspectFunctions(this.pool, computedFieldFunctions(metadata));
+    const functions = await introspectFunctions(this.pool, [
+      ...computedFieldFunctions(metadata),
+      ...trackedFunctions(metadata),
+    ]);
     const { catalog, inconsistent } = resolveCatalog(metadata, shapes, functions);
     const previous = this.metadata;
     this.metadata = metadata;

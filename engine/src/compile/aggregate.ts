@@ -114,8 +114,9 @@ export function compileAggregate(
   field: CollectedField,
   path: string,
   condition: ((inner: Sql) => Sql) | undefined,
+  rows?: Sql,
 ): Sql {
-  const query = listQuery(context, table, field, path, condition);
+  const query = listQuery(context, table, field, path, condition, rows);
   const source = context.alias();
   const typeName = `${table.typeName}_aggregate`;
   const pairs: [string, Sql][] = [];

@@ -35,7 +35,7 @@ export function computedFieldCall(
  */
 export function computedFieldInputs(
   context: CompileContext,
-  computed: ComputedFieldInfo,
+  computed: Pick<ComputedFieldInfo, 'inputArguments'>,
   field: CollectedField,
   path: string,
 ): Sql[] {

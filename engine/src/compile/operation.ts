@@ -5,6 +5,7 @@ import { CompileContext, validationError } from './context.js';
 import { collectFields } from './fields.js';
 import { compileMutationRoot, compileUpdateMany } from './mutation.js';
 import type { OperationPlan, RootStep } from './plan.js';
+import { compileFunctionRoot } from './root-function.js';
 import { compileSelectRoot } from './root-query.js';
 import { render, sql } from './sql.js';
 
@@ -64,6 +65,15 @@ export function compileOperation(input: CompileInput): OperationPlan {
       root.kind === 'select_aggregate'
     ) {
       const expression = compileSelectRoot(context, root.kind, root.table, field, path);
+      steps.push({
+        kind: 'sql',
+        key: field.key,
+        statement: render(sql`SELECT (${expression})::text AS "root"`),
+      });
+      continue;
+    }
+    if (root.kind === 'function' || root.kind === 'function_aggregate') {
+      const expression = compileFunctionRoot(context, root, field, path);
       steps.push({
         kind: 'sql',
         key: field.key,

@@ -9,6 +9,8 @@ export interface FunctionArgument {
   baseType: string;
   isArray: boolean;
   hasDefault: boolean;
+  /** Set for a composite (row) type, which GraphQL receives as a `<type>_scalar` string. */
+  isComposite: boolean;
 }
 
 /** Return type and input arguments of a computed field's SQL function. */
@@ -51,6 +53,7 @@ SELECT n.nspname AS schema, p.proname AS name, p.proretset AS returns_set,
                  'sqlType', format_type(a.oid, NULL),
                  'baseType', coalesce(ae.typname, at.typname),
                  'isArray', at.typcategory = 'A',
+                 'isComposite', at.typtype = 'c',
                  'hasDefault', a.position > p.pronargs - p.pronargdefaults
                ) ORDER BY a.position), '[]'::json)
           FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(oid, position)

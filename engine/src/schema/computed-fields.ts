@@ -1,20 +1,23 @@
 import type { FunctionArgument, FunctionShape } from '../database/functions.js';
 import { tableKey } from '../database/introspect.js';
 import { isRecord } from '../util/json.js';
-import type { ColumnField, ComputedFieldInfo, TableInfo } from './model.js';
+import type { ComputedFieldInfo, FunctionInput, TableInfo } from './model.js';
 
 /**
  * Lists the function arguments a client fills in through `args`: every argument except the
- * row argument (named `tableArgument`, else the first) and the session argument.
+ * session argument and, for a computed field (`hasRow`), the row argument (named
+ * `tableArgument`, else the first).
  */
-function inputArguments(
+export function inputArguments(
   all: readonly FunctionArgument[],
   tableArgument: string | undefined,
   sessionArgument: string | undefined,
-): ColumnField[] {
-  const inputs: ColumnField[] = [];
+  hasRow = true,
+): FunctionInput[] {
+  const inputs: FunctionInput[] = [];
   all.forEach((argument, index) => {
-    const isRow = tableArgument === undefined ? index === 0 : argument.name === tableArgument;
+    const isRow =
+      hasRow && (tableArgument === undefined ? index === 0 : argument.name === tableArgument);
     if (isRow || argument.name === sessionArgument || argument.name === '') return;
     inputs.push({
       ...argument,

@@ -17,6 +17,12 @@ export interface RelationshipInfo {
   description: string | null;
 }
 
+/** An argument of a SQL function that the client passes in `args`. */
+export interface FunctionInput extends ColumnField {
+  /** Set for a composite (row) type, passed as text in the row literal form. */
+  isComposite: boolean;
+}
+
 /** A computed field: a SQL function of the row, returning a scalar or rows of a table. */
 export interface ComputedFieldInfo {
   name: string;
@@ -27,7 +33,7 @@ export interface ComputedFieldInfo {
   /** Name of the argument that receives the session variables as JSON. */
   sessionArgument: string | undefined;
   /** Arguments the client passes in `args`: all but the row and session arguments. */
-  inputArguments: ColumnField[];
+  inputArguments: FunctionInput[];
   /** Scalar result type, when the function returns a scalar. */
   scalar: Pick<ColumnInfo, 'sqlType' | 'baseType' | 'isArray'> | undefined;
   /** Key of the table whose rows the function returns (as a set), otherwise undefined. */
@@ -103,8 +109,24 @@ export interface TableInfo {
 }
 
 /** Tracked tables, joined from the database's table shapes and the metadata. */
+/** A tracked SQL function served as a query root field, returning rows of a tracked table. */
+export interface RootFunctionInfo {
+  /** Root field name: the configured `custom_name`, else the function name. */
+  fieldName: string;
+  function: QualifiedTable;
+  description: string | null;
+  /** Name of the argument that receives the session variables as JSON. */
+  sessionArgument: string | undefined;
+  /** Arguments the client passes in `args`: all but the session argument. */
+  inputArguments: FunctionInput[];
+  /** Key of the table whose rows the function returns. */
+  target: string;
+}
+
 export interface Catalog {
   tables: Map<string, TableInfo>;
+  /** Tracked functions that are served as root fields. */
+  functions?: RootFunctionInfo[];
   /** Roles named anywhere in the metadata. */
   roles: Set<string>;
 }

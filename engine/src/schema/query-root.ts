@@ -6,6 +6,7 @@ import {
 } from 'graphql';
 import { selectRule } from './access.js';
 import { aggregateType } from './aggregate-types.js';
+import { computedFieldArgs } from './computed-field-args.js';
 import type { BuildContext } from './context.js';
 import type { TableInfo } from './model.js';
 import type { RootField } from './root-field.js';
@@ -28,7 +29,40 @@ export function primaryKeyArguments(
   return args;
 }
 
-/** Adds the select root fields of every table the role may read. */
+/** Adds the root fields of tracked functions whose returned table the role may read. */
+function addFunctionFields(
+  context: BuildContext,
+  fields: GraphQLFieldConfigMap<unknown, unknown>,
+  index: Map<string, RootField>,
+): void {
+  for (const info of context.catalog.functions ?? []) {
+    const table = context.catalog.tables.get(info.target);
+    const rule = table === undefined ? undefined : selectRule(table, context.role);
+    if (table === undefined || rule === undefined) continue;
+    const args = { ...computedFieldArgs(context, info), ...selectArguments(context, table) };
+    const name = info.function.name;
+    fields[info.fieldName] = {
+      type: new GraphQLNonNull(
+        new GraphQLList(new GraphQLNonNull(tableObjectType(context, table))),
+      ),
+      description:
+        info.description ?? `execute function "${name}" which returns "${table.table.name}"`,
+      args,
+    };
+    index.set(info.fieldName, { kind: 'function', function: info, table });
+    if (!rule.allowAggregations) continue;
+    fields[`${info.fieldName}_aggregate`] = {
+      type: new GraphQLNonNull(aggregateType(context, table)),
+      description:
+        info.description ??
+        `execute function "${name}" and query aggregates on result of table type "${table.table.name}"`,
+      args,
+    };
+    index.set(`${info.fieldName}_aggregate`, { kind: 'function_aggregate', function: info, table });
+  }
+}
+
+/** Adds the select root fields of every table the role may read, then tracked functions'. */
 export function addQueryFields(
   context: BuildContext,
   fields: GraphQLFieldConfigMap<unknown, unknown>,
@@ -74,4 +108,5 @@ export function addQueryFields(
       index.set(names.selectByPk, { kind: 'select_by_pk', table });
     }
   }
+  addFunctionFields(context, fields, index);
 }

@@ -20,6 +20,7 @@ import type {
   TableInfo,
   TableRules,
 } from './model.js';
+import { resolveRootFunctions } from './root-functions.js';
 
 /** Accepts `{schema, name}` or a bare name in `public`, as Hasura does. */
 export function qualify(table: QualifiedTable | string): QualifiedTable {
@@ -288,7 +289,8 @@ export function resolveCatalog(
     }
   }
   applyInheritedRoles(tables, metadata.inherited_roles ?? [], roles);
-  return { catalog: { tables, roles }, inconsistent };
+  const rootFunctions = resolveRootFunctions(metadata, functions, tables, inconsistent);
+  return { catalog: { tables, roles, functions: rootFunctions }, inconsistent };
 }
 
 /** Returns the functions that the tracked tables' computed fields call. */

@@ -1,5 +1,5 @@
 import type { Action } from '../metadata/types.js';
-import type { TableInfo } from './model.js';
+import type { RootFunctionInfo, TableInfo } from './model.js';
 
 export type TableRootKind =
   | 'select'
@@ -16,4 +16,5 @@ export type TableRootKind =
 /** What a root field of the schema does, for the compiler. */
 export type RootField =
   | { kind: TableRootKind; table: TableInfo }
-  | { kind: 'action'; action: Action };
+  | { kind: 'action'; action: Action }
+  | { kind: 'function' | 'function_aggregate'; function: RootFunctionInfo; table: TableInfo };

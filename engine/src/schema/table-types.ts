@@ -132,14 +132,23 @@ function tableFields(
       fields[computed.name] = {
         type: new GraphQLList(new GraphQLNonNull(tableObjectType(context, target))),
         description: computed.description ?? 'A computed field, executes function',
-        args: { ...computedFieldArgs(context, computed), ...selectArguments(context, target) },
+        args: {
+          ...computedFieldArgs(context, computed, {
+            typeName: table.typeName,
+            fieldName: computed.name,
+          }),
+          ...selectArguments(context, target),
+        },
       };
     } else if (computed.scalar !== undefined) {
       const scalar = context.scalar(scalarName(computed.scalar));
       fields[computed.name] = {
         type: computed.scalar.isArray ? new GraphQLList(new GraphQLNonNull(scalar)) : scalar,
         description: computed.description ?? 'A computed field, executes function',
-        args: computedFieldArgs(context, computed),
+        args: computedFieldArgs(context, computed, {
+          typeName: table.typeName,
+          fieldName: computed.name,
+        }),
       };
     }
   }

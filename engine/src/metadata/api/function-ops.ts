@@ -33,8 +33,8 @@ function sameFunction(entry: unknown, target: QualifiedTable): boolean {
 }
 
 /**
- * Adds a SQL function to the source's `functions`, as Hasura's `track_function` does.
- * NOTE: the engine stores tracked functions but serves no root field for them yet.
+ * Adds a SQL function to the source's `functions`, as Hasura's `track_function` does. A
+ * function returning SETOF a tracked table becomes a root field on the next schema build.
  */
 export const trackFunction: Operation = async (context, args) => {
   const target = functionArg(args);
