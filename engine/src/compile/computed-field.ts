@@ -45,7 +45,8 @@ export function computedFieldInputs(
     throw validationError(path, `missing required field 'args'`);
   }
   if (argsValue === undefined || argsValue === null) return [];
-  if (!isRecord(argsValue)) throw validationError(`${path}.args.args`, 'expected an object for "args"');
+  if (!isRecord(argsValue))
+    throw validationError(`${path}.args.args`, 'expected an object for "args"');
   const inputs: Sql[] = [];
   for (const argument of computed.inputArguments) {
     if (!(argument.name in argsValue) && !argument.hasDefault) {

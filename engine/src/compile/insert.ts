@@ -4,7 +4,7 @@ import { insertableColumns, updatableColumns } from '../schema/mutation-types.js
 import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
 import { type CollectedField, checkArguments, fieldArguments } from './fields.js';
-import { columnValueParam } from './params.js';
+import { castToColumn, columnValueParam } from './params.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
 import { compileBoolExp } from './where.js';
 
@@ -33,10 +33,7 @@ function readRow(
         `field '${key}' not found in type: '${table.typeName}_insert_input'`,
       );
     }
-    row.set(
-      column.name,
-      sql`${columnValueParam(context, column, item, 'request')}::${raw(column.sqlType)}`,
-    );
+    row.set(column.name, castToColumn(columnValueParam(context, column, item, 'request'), column));
   }
   return row;
 }
@@ -50,10 +47,7 @@ function presetValues(
   for (const [name, value] of Object.entries(set)) {
     const column = table.columnsByName.get(name);
     if (column === undefined) continue;
-    row.set(
-      name,
-      sql`${columnValueParam(context, column, value, 'permission')}::${raw(column.sqlType)}`,
-    );
+    row.set(name, castToColumn(columnValueParam(context, column, value, 'permission'), column));
   }
   return row;
 }

@@ -4,7 +4,7 @@ import type { RelationshipInfo, TableInfo } from '../schema/model.js';
 import { insertableColumns } from '../schema/mutation-types.js';
 import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
-import { columnValueParam } from './params.js';
+import { castToColumn, columnValueParam } from './params.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
 import { compileBoolExp } from './where.js';
 
@@ -139,7 +139,7 @@ function insertRow(
     }
     values.set(
       column.name,
-      sql`${columnValueParam(context, column, item, 'request')}::${raw(column.sqlType)}`,
+      castToColumn(columnValueParam(context, column, item, 'request'), column),
     );
   }
   for (const [name, preset] of Object.entries(rule.set)) {
@@ -147,7 +147,7 @@ function insertRow(
     if (column !== undefined) {
       values.set(
         name,
-        sql`${columnValueParam(context, column, preset, 'permission')}::${raw(column.sqlType)}`,
+        castToColumn(columnValueParam(context, column, preset, 'permission'), column),
       );
     }
   }

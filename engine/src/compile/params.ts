@@ -1,7 +1,7 @@
 import type { ColumnField } from '../schema/model.js';
 import { scalarName } from '../schema/scalars.js';
 import { type CompileContext, validationError } from './context.js';
-import type { ParamSource } from './sql.js';
+import { type ParamSource, raw, type Sql, sql } from './sql.js';
 import { VariableRef } from './values.js';
 import type { FilterOrigin } from './where.js';
 
@@ -67,4 +67,26 @@ export function columnValueParam(
     return { kind: 'value', value: JSON.stringify(plain) };
   }
   return { kind: 'value', value: plain };
+}
+
+/**
+ * Casts a value bound for a column to the column's type. geometry and geography values
+ * arrive as GeoJSON, so they go through `ST_GeomFromGeoJSON` first, as in Hasura.
+ */
+export function castToColumn(
+  value: Sql | ParamSource,
+  column: Pick<ColumnField, 'baseType' | 'sqlType' | 'isArray'>,
+): Sql {
+  // Postgres infers one type per placeholder, so a constant shared by two casts must not be.
+  const typed =
+    isSqlParam(value) && value.kind === 'value' ? { ...value, castTo: column.sqlType } : value;
+  const spatial = column.baseType === 'geometry' || column.baseType === 'geography';
+  if (spatial && !column.isArray) {
+    return sql`ST_GeomFromGeoJSON((${typed})::text)::${raw(column.sqlType)}`;
+  }
+  return sql`${typed}::${raw(column.sqlType)}`;
+}
+
+function isSqlParam(value: Sql | ParamSource): value is ParamSource {
+  return 'kind' in value;
 }

@@ -3,7 +3,12 @@
  * statements are cached per role and document, so request data stays out of the SQL text.
  */
 export type ParamSource =
-  | { kind: 'value'; value: unknown }
+  | {
+      kind: 'value';
+      value: unknown;
+      /** Type the value is cast to, so equal values cast to different types stay apart. */
+      castTo?: string;
+    }
   | { kind: 'session'; name: string; array: boolean }
   | { kind: 'variable'; name: string; encoding: 'scalar' | 'json' | 'array' };
 
@@ -92,7 +97,7 @@ export function render(root: Sql): { text: string; params: ParamSource[] } {
     // Equal session variables and equal constants share one placeholder.
     const key =
       part.kind === 'value' && typeof part.value !== 'object'
-        ? `v:${typeof part.value}:${String(part.value)}`
+        ? `v:${typeof part.value}:${String(part.value)}:${part.castTo ?? ''}`
         : part.kind === 'session'
           ? `s:${part.name}:${part.array}`
           : undefined;

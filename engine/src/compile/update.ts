@@ -4,7 +4,7 @@ import type { TableInfo, UpdateRule } from '../schema/model.js';
 import { updatableColumns } from '../schema/mutation-types.js';
 import { isRecord } from '../util/json.js';
 import { type CompileContext, validationError } from './context.js';
-import { columnValueParam } from './params.js';
+import { castToColumn, columnValueParam } from './params.js';
 import { ident, join, raw, type Sql, sql } from './sql.js';
 import { VariableRef } from './values.js';
 
@@ -26,7 +26,7 @@ function readChanges(
     const column = allowed.find((entry) => entry.fieldName === key);
     if (column === undefined)
       throw validationError(`${path}.${key}`, `field '${key}' not found in type: '${typeName}'`);
-    const param = sql`${columnValueParam(context, column, item, 'request')}::${raw(column.sqlType)}`;
+    const param = castToColumn(columnValueParam(context, column, item, 'request'), column);
     return [column.name, operator === '_set' ? param : sql`${ident(column.name)} + ${param}`];
   });
 }
@@ -82,10 +82,7 @@ export function compileSetClause(
   for (const [name, value] of Object.entries(rule.set)) {
     const column = table.columnsByName.get(name);
     if (column === undefined) continue;
-    changes.set(
-      name,
-      sql`${columnValueParam(context, column, value, 'permission')}::${raw(column.sqlType)}`,
-    );
+    changes.set(name, castToColumn(columnValueParam(context, column, value, 'permission'), column));
   }
   for (const operator of jsonbOperators) {
     const value = context.variables.resolveShallow(args.get(operator.name));

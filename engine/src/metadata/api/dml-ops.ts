@@ -1,4 +1,5 @@
 import { CompileContext } from '../../compile/context.js';
+import { castToColumn } from '../../compile/params.js';
 import { columnValue } from '../../compile/select.js';
 import { ident, join, raw, render, type Sql, sql } from '../../compile/sql.js';
 import { compileBoolExp } from '../../compile/where.js';
@@ -94,7 +95,7 @@ function valueSql(table: TableInfo, name: string, value: unknown): Sql {
     value !== null && typeof value === 'object' && (isJson || !Array.isArray(value))
       ? JSON.stringify(value)
       : value;
-  return sql`${{ kind: 'value', value: plain ?? null }}::${raw(column.sqlType)}`;
+  return castToColumn({ kind: 'value', value: plain ?? null }, column);
 }
 
 const insert: Operation = async (context, args) => {
