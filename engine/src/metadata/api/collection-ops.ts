@@ -2,6 +2,7 @@ import { EngineError } from '../../errors.js';
 import { isRecord } from '../../util/json.js';
 import type { Action, QueryCollection, RestEndpoint } from '../types.js';
 import { type Operation, parseFailed, requireString, success } from './context.js';
+import { checkRestEndpoint } from './rest-endpoint-checks.js';
 
 const createQueryCollection: Operation = async (context, args) => {
   const name = requireString(args, 'name');
@@ -73,7 +74,9 @@ const createRestEndpoint: Operation = async (context, args) => {
   const url = requireString(args, 'url');
   if (url === '') throw parseFailed('empty string not allowed', '$.args.url');
   const endpoints = context.draft.rest_endpoints ?? [];
-  endpoints.push({ ...args, name, url } as unknown as RestEndpoint);
+  const endpoint = { ...args, name, url } as unknown as RestEndpoint;
+  checkRestEndpoint(context.draft, endpoint);
+  endpoints.push(endpoint);
   context.draft.rest_endpoints = endpoints;
   context.changed = true;
   return success;
