@@ -11,9 +11,14 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <file>` (plus any `imports` after tsx) with `env` added. */
+/**
+ * Starts `node --import tsx <file>` (plus any `imports` after tsx) with `env` added.
+ * `BENCH_NODE_FLAGS` adds Node flags, for example `--cpu-prof --cpu-prof-dir=/tmp/prof`,
+ * which Node 20 does not accept in NODE_OPTIONS.
+ */
 export function startChild(file: string, env: Record<string, string>, imports: string[] = []) {
-  const flags = ['--import', 'tsx', ...imports.flatMap((name) => ['--import', name])];
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const flags = [...extra, '--import', 'tsx', ...imports.flatMap((name) => ['--import', name])];
   const child = spawn(process.execPath, [...flags, resolve(root, file)], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -37,16 +42,16 @@ export function startChild(file: string, env: Record<string, string>, imports: s
 export async function waitFor(
   probe: () => Promise<boolean>,
   timeoutMs: number,
-  what: string,
+  label: string,
   child?: ChildProcess,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe().catch(() => false)) return;
     if (child !== undefined && child.exitCode !== null) {
-      throw new Error(`${what} exited with code ${child.exitCode} while starting.`);
+      throw new Error(`${label} exited with code ${child.exitCode} while starting.`);
     }
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms.`);
+    if (Date.now() > deadline) throw new Error(`${label} was not ready within ${timeoutMs} ms.`);
     await new Promise((done) => setTimeout(done, 20));
   }
 }

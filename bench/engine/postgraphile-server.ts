@@ -33,7 +33,15 @@ function settingsFor(context: Grafast.RequestContext): Record<string, string> {
 
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString, schemas: ['public'], pgSettings: settingsFor })],
+  pgServices: [
+    makePgService({
+      connectionString,
+      schemas: ['public'],
+      pgSettings: settingsFor,
+      // The engine's pool size (engine/src/state.ts), so no server gets more connections.
+      poolConfig: { max: 20 },
+    }),
+  ],
   grafserv: { graphqlPath: '/graphql', graphiql: false },
 };
 

@@ -4,14 +4,18 @@ import { type BenchClaims, requestRole, verifyBenchToken } from './jwt.js';
 
 // Child process: the ceiling. Hand-written SQL through pg with the same rules as the engine's
 // metadata for the three operations, on 127.0.0.1 at BENCH_PORT over BENCH_PG_URL:
-// GET /pk?id=<uuid>, GET /page and GET /count (role tenant_admin).
+// GET /pk?id=<uuid>, GET /page and GET /count (role tenant_admin). With BENCH_RAW_TRANSACTION=1
+// each query runs in the engine's transaction shape instead: BEGIN READ ONLY, one set_config
+// statement, the query and COMMIT, four round trips in place of one.
 
 const connectionString = process.env.BENCH_PG_URL;
 const port = Number(process.env.BENCH_PORT);
 if (connectionString === undefined || !Number.isInteger(port)) {
   throw new Error('Set BENCH_PG_URL and BENCH_PORT.');
 }
-const pool = new pg.Pool({ connectionString, max: 50 });
+// The engine's pool size (engine/src/state.ts), so no server gets more connections.
+const pool = new pg.Pool({ connectionString, max: 20 });
+const inTransaction = process.env.BENCH_RAW_TRANSACTION === '1';
 
 // $1 tenant, $2 user, $3 session, as the engine binds X-Hasura-* session variables.
 const liveSession = `EXISTS (SELECT 1 FROM active_sessions s
@@ -52,21 +56,41 @@ async function answer(url: URL, claims: BenchClaims, role: string): Promise<stri
     claims['x-hasura-user-id'],
     claims['x-hasura-session-id'],
   ];
-  let result: pg.QueryResult<{ data: unknown }>;
+  let query: pg.QueryConfig;
   if (url.pathname === '/pk' && role === 'user') {
-    result = await pool.query({
-      name: 'pk',
-      text: byPk,
-      values: [...session, url.searchParams.get('id')],
-    });
+    query = { name: 'pk', text: byPk, values: [...session, url.searchParams.get('id')] };
   } else if (url.pathname === '/page' && role === 'user') {
-    result = await pool.query({ name: 'page', text: page, values: session });
+    query = { name: 'page', text: page, values: session };
   } else if (url.pathname === '/count' && role === 'tenant_admin') {
-    result = await pool.query({ name: 'count', text: count, values: session });
+    query = { name: 'count', text: count, values: session };
   } else {
     return null;
   }
+  const result = inTransaction
+    ? await queryInTransaction(query, claims)
+    : await pool.query<{ data: unknown }>(query);
   return JSON.stringify({ data: result.rows[0]?.data ?? null });
+}
+
+async function queryInTransaction(query: pg.QueryConfig, claims: BenchClaims) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(
+      `SELECT set_config('hasura.user', $1, true),
+        set_config('statement_timeout', current_setting('statement_timeout'), true),
+        pg_backend_pid() AS pid`,
+      [JSON.stringify(claims)],
+    );
+    const result = await client.query<{ data: unknown }>(query);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,8 +1,8 @@
 // Row-level security of the PostGraphile copy: the select rules of hasura/metadata for the
 // roles user and tenant_admin on users, user_roles and roles, written as policies over the
-// claims that the server sets with SET LOCAL (jwt.claims.*). Only the database role
-// bench_postgraphile is bound by them; the tables' other policies stay as the migrations made
-// them, but their permissive tenant_read is dropped so reads are filtered.
+// claims that the server sets with SET LOCAL (jwt.claims.*). The policies bind only the
+// database role bench_postgraphile. The migrations' permissive tenant_read policy is dropped,
+// because it would let every row through, and their write policies stay.
 
 const claim = (name: string) => `current_setting('jwt.claims.${name}', true)`;
 const tenant = `${claim('tenant_id')}::uuid`;
@@ -34,7 +34,7 @@ export const rlsStatements: string[] = [
    END $$`,
   'GRANT USAGE ON SCHEMA public TO bench_postgraphile',
   'GRANT SELECT ON public.users, public.user_roles, public.roles TO bench_postgraphile',
-  // Policy subqueries run with the privileges of the querying role; the views run as their owner.
+  // Policy subqueries run with the privileges of the querying role, and the views as their owner.
   'GRANT SELECT ON public.active_sessions, public.active_session_roles, public.user_permissions TO bench_postgraphile',
   'DROP POLICY tenant_read ON public.users',
   'DROP POLICY tenant_read ON public.user_roles',

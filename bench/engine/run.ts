@@ -21,10 +21,10 @@ import {
 import { rlsStatements } from './rls.js';
 import { measureStartup, type StartupResult } from './wide.js';
 
-// One command: a throwaway PostgreSQL with many tenants, then the engine, PostGraphile 5 and a
-// raw SQL server, each in its own child process on 127.0.0.1 and one at a time, loaded by
-// autocannon from this process; then the engine's start-up over 500 generated tables.
-// Everything stops when it is done.
+// One command. It seeds a throwaway PostgreSQL with many tenants, then starts the engine,
+// PostGraphile 5 and a raw SQL server one at a time, each in its own child process on
+// 127.0.0.1, and loads each with autocannon from this process. Last it measures the engine's
+// start-up over 500 generated tables. Everything stops when it is done.
 
 const root = resolve(import.meta.dirname, '../..');
 const size: BenchSize = {
@@ -42,7 +42,7 @@ const databases = {
   wide: `bench_wide_${suffix}`,
 };
 const operations: OperationName[] = ['row by primary key', 'page of 50 users', 'count of users'];
-type ServerName = 'engine' | 'PostGraphile' | 'raw SQL';
+type ServerName = 'engine' | 'PostGraphile' | 'raw SQL' | 'raw SQL in a transaction';
 
 function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
@@ -60,7 +60,7 @@ async function adminQuery(adminUrl: string, statements: string[]): Promise<void>
   }
 }
 
-/** The caller: reader@bench-1.test, who holds user, reader and (added here) tenant_admin. */
+/** The caller reader@bench-1.test, with the roles user and reader, and tenant_admin added here. */
 interface Caller {
   token: string;
   otherUserId: string;
@@ -86,7 +86,8 @@ async function prepareCaller(url: string): Promise<Caller> {
     );
     const reader = result.rows[0];
     const otherUserId = other.rows[0]?.id;
-    if (reader === undefined || otherUserId === undefined) throw new Error('Seed data missing.');
+    if (reader === undefined || otherUserId === undefined)
+      throw new Error('The seed data lacks reader@bench-1.test or user2@bench-1.test.');
     const token = signBenchToken({
       'x-hasura-allowed-roles': ['user', 'tenant_admin'],
       'x-hasura-default-role': 'user',
@@ -100,9 +101,9 @@ async function prepareCaller(url: string): Promise<Caller> {
   }
 }
 
-/** Throws unless the three answers of a server show the same rows as the engine's. */
-function checkAnswers(server: ServerName, answers: unknown[], usersPerTenant: number): void {
-  const [pk, page, count] = answers.map((answer) => JSON.stringify(answer));
+/** Throws unless a server's three responses contain the expected user, page size and count. */
+function checkResponses(server: ServerName, responses: unknown[], usersPerTenant: number): void {
+  const [pk, page, count] = responses.map((response) => JSON.stringify(response));
   const pageSize = (page?.match(/"email"/g) ?? []).length;
   const ok =
     pk?.includes('user2@bench-1.test') === true &&
@@ -110,7 +111,7 @@ function checkAnswers(server: ServerName, answers: unknown[], usersPerTenant: nu
     count?.includes(`:${usersPerTenant}`) === true;
   if (!ok)
     throw new Error(
-      `${server} returned unexpected data: ${answers.map((a) => JSON.stringify(a).slice(0, 300))}`,
+      `${server} returned unexpected data: ${responses.map((response) => JSON.stringify(response).slice(0, 300))}`,
     );
 }
 
@@ -119,9 +120,9 @@ async function measureServer(
   baseUrl: string,
   requests: Record<OperationName, Request>,
 ): Promise<Map<OperationName, LoadResult>> {
-  const answers: unknown[] = [];
-  for (const operation of operations) answers.push(await sendOnce(baseUrl, requests[operation]));
-  checkAnswers(server, answers, size.usersPerTenant);
+  const responses: unknown[] = [];
+  for (const operation of operations) responses.push(await sendOnce(baseUrl, requests[operation]));
+  checkResponses(server, responses, size.usersPerTenant);
 
   const results = new Map<OperationName, LoadResult>();
   for (const operation of operations) {
@@ -148,7 +149,12 @@ async function startServer(server: ServerName, urls: Record<string, string>, por
       [resolve(root, 'bench/engine/polyfill.ts')],
     );
   } else {
-    child = startChild('bench/engine/raw-server.ts', { ...env, BENCH_PG_URL: urls.engine ?? '' });
+    const transaction = server === 'raw SQL' ? '0' : '1';
+    child = startChild('bench/engine/raw-server.ts', {
+      ...env,
+      BENCH_PG_URL: urls.engine ?? '',
+      BENCH_RAW_TRANSACTION: transaction,
+    });
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const listening = async () => (await fetch(`${baseUrl}/healthz`)).status > 0;
@@ -200,8 +206,10 @@ async function main(): Promise<void> {
       engine: engineRequests,
       PostGraphile: postGraphileRequests,
       'raw SQL': rawRequests,
+      'raw SQL in a transaction': rawRequests,
     };
-    for (const server of ['engine', 'PostGraphile', 'raw SQL'] as const) {
+    const servers = ['engine', 'PostGraphile', 'raw SQL', 'raw SQL in a transaction'] as const;
+    for (const server of servers) {
       const { child, baseUrl } = await startServer(server, urls, await findFreePort());
       try {
         const requests = requestsOf[server](caller.token, caller.otherUserId);
@@ -250,13 +258,15 @@ function report(
     const engine = rate('engine');
     ratios.push(
       `| ${operation} | ${(engine / rate('PostGraphile')).toFixed(2)} | ` +
-        `${(engine / rate('raw SQL')).toFixed(2)} |`,
+        `${(engine / rate('raw SQL')).toFixed(2)} | ` +
+        `${(engine / rate('raw SQL in a transaction')).toFixed(2)} |`,
     );
   }
   write(
-    '\n| operation | engine / PostGraphile (target >= 1) | engine / raw SQL (target >= 0.70) |',
+    '\n| operation | engine / PostGraphile (target >= 1) | engine / raw SQL (target >= 0.70) ' +
+      '| engine / raw SQL in a transaction |',
   );
-  write('| --- | ---: | ---: |');
+  write('| --- | ---: | ---: | ---: |');
   for (const line of ratios) write(line);
   write(
     `\nStart-up with ${startup.tables} tables and 4 roles: /healthz after ` +
