@@ -71,3 +71,11 @@ describe('/v1alpha1/graphql', () => {
     expect(reply.body).toEqual({ data: { note: [{ id: 1 }] } });
   });
 });
+
+describe('REST endpoints without the admin secret', () => {
+  it('answers 401 before matching the method', async () => {
+    const response = await fetch(`${t.engine.url}/api/rest/anything`, { method: 'DELETE' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ path: '$', error: missing, code: 'access-denied' });
+  });
+});

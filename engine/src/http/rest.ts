@@ -47,6 +47,8 @@ export async function handleRest(
   url: URL,
 ): Promise<number> {
   try {
+    // Hasura authenticates before it matches the endpoint, so a missing secret gets 401 first.
+    const session = await app.authenticate(request.headers);
     const method = request.method ?? 'GET';
     const matches = matchEndpoint(
       app.state.metadata.rest_endpoints ?? [],
@@ -76,7 +78,6 @@ export async function handleRest(
       const type = declared.get(key);
       variables[key] = type === undefined ? value : coerceText(value, type);
     }
-    const session = await app.authenticate(request.headers);
     const result = JSON.parse(
       await executeGraphql(
         app.state,
