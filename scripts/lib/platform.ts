@@ -88,7 +88,7 @@ async function startSteps(
   const actionSecret = process.env.ACTION_SECRET || secrets.actionSecret;
   const actions = await startActionServer(
     loadActionsConfig({
-      // Every setting of the environment reaches the action server; the launcher fills in the
+      // Every setting of the environment reaches the action server. The launcher fills in the
       // ones it manages, and a value set in the environment wins over a generated one.
       ...process.env,
       // The action server may use a database role of its own (acci_actions), which the
@@ -192,7 +192,7 @@ async function startGraphqlServer(config: PlatformConfig, inputs: GraphqlServerI
 
 /**
  * Fails before anything starts when a port the platform needs is taken, naming the variable
- * that moves it. Port 0 asks the kernel for a free port and is never taken.
+ * that moves it. Port 0 lets the kernel pick a free port, so it is never taken.
  */
 async function assertPortsFree(config: PlatformConfig): Promise<void> {
   const wanted: Array<[string, number, boolean]> = [
