@@ -27,7 +27,7 @@ interface Rule {
 const tenantVariable = 'x-hasura-tenant-id';
 
 /**
- * Roles a user holds through a tenant role that an admin can take away. Their rules must
+ * Roles a user has through a tenant role that an admin can take away. Their rules must
  * check the session in active_session_roles with the role's name, so the loss takes effect
  * on the next request rather than when the token expires.
  */

@@ -36,7 +36,7 @@ export function callerFrom(sessionVariables: Record<string, string>): Caller {
 }
 
 /**
- * Throws `access-denied` unless the caller's session is live and still holds the caller's
+ * Throws `access-denied` unless the caller's session is live and still has the caller's
  * role in `active_session_roles`, the view the permission rules use, so an action refuses the
  * same tokens that the rules refuse, including those of a tenant admin who lost the role.
  */

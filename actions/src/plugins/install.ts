@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { withTransaction } from '../database/pool.js';
 import { ActionError } from '../errors.js';
 import { parseActionPayload } from '../http/action-payload.js';
@@ -9,22 +8,16 @@ import { installedPlugins, lockTenantPlugins, unmetDependencies } from './depend
 import {
   auditInstallation,
   checkedConfig,
-  configField,
   installationOutput,
   loadInstallation,
   type PluginDependencies,
   pluginCaller,
-  pluginNameField,
-  tenantIdField,
+  pluginVersionInputSchema,
+  versionSuffix,
 } from './installations.js';
 
 /** Input of `installPlugin`; the highest catalog version is taken when `version` is unset. */
-export const installPluginInputSchema = z.object({
-  name: pluginNameField,
-  version: z.string({ error: 'must be a version such as 1.0.0' }).nullish(),
-  config: configField.nullish(),
-  tenantId: tenantIdField,
-});
+export const installPluginInputSchema = pluginVersionInputSchema;
 
 /**
  * Handles `installPlugin`: installs a catalog version for the tenant after checking its
@@ -43,11 +36,10 @@ export function createInstallPluginHandler(deps: PluginDependencies) {
 
     const entry = await findCatalogEntry(deps.pool, input.name, input.version ?? undefined);
     if (entry === null) {
-      const version =
-        input.version === undefined || input.version === null ? '' : `@${input.version}`;
       throw new ActionError(
         'plugin-not-found',
-        `The catalog has no plugin "${input.name}${version}". List the catalog with the plugins query.`,
+        `The catalog has no plugin "${input.name}${versionSuffix(input.version)}". ` +
+          'List the catalog with the plugins query.',
       );
     }
 

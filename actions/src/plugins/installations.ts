@@ -32,6 +32,19 @@ export const pluginNameField = z
 export const tenantIdField = z.uuid({ error: 'must be a tenant id (UUID)' }).nullish();
 export const configField = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 
+/** Input of `installPlugin` and `upgradePlugin`; without `version`, the highest catalog version. */
+export const pluginVersionInputSchema = z.object({
+  name: pluginNameField,
+  version: z.string({ error: 'must be a version such as 1.0.0' }).nullish(),
+  config: configField.nullish(),
+  tenantId: tenantIdField,
+});
+
+/** Returns `@version` for a message, or nothing when no version was given. */
+export function versionSuffix(version: string | null | undefined): string {
+  return version === undefined || version === null ? '' : `@${version}`;
+}
+
 /** The tenant a plugin action acts on and the user acting, after the role checks. */
 export interface PluginCaller {
   tenantId: string;

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { withTransaction } from '../database/pool.js';
 import { ActionError } from '../errors.js';
 import { parseActionPayload } from '../http/action-payload.js';
@@ -14,22 +13,16 @@ import {
 import {
   auditInstallation,
   checkedConfig,
-  configField,
   installationOutput,
   loadInstallation,
   type PluginDependencies,
   pluginCaller,
-  pluginNameField,
-  tenantIdField,
+  pluginVersionInputSchema,
+  versionSuffix,
 } from './installations.js';
 
 /** Input of `upgradePlugin`; without `version`, the highest catalog version. */
-export const upgradePluginInputSchema = z.object({
-  name: pluginNameField,
-  version: z.string({ error: 'must be a version such as 1.0.0' }).nullish(),
-  config: configField.nullish(),
-  tenantId: tenantIdField,
-});
+export const upgradePluginInputSchema = pluginVersionInputSchema;
 
 /**
  * Handles `upgradePlugin`: moves an installation to a higher catalog version, keeping its
@@ -51,7 +44,8 @@ export function createUpgradePluginHandler(deps: PluginDependencies) {
     if (entry === null) {
       throw new ActionError(
         'plugin-not-found',
-        `The catalog has no plugin "${input.name}@${input.version}". Name a registered version.`,
+        `The catalog has no plugin "${input.name}${versionSuffix(input.version)}". ` +
+          'Name a registered version.',
       );
     }
 

@@ -97,7 +97,7 @@ export async function seedTenants(client: pg.Client): Promise<void> {
       ids.member,
     ],
   );
-  // The permission rules and actions check that a session still holds its role.
+  // The permission rules and actions check that a session still has its role.
   await client.query(
     `WITH granted AS (
        INSERT INTO roles (tenant_id, name, is_system) VALUES

@@ -25,7 +25,7 @@ export function operandParam(
   const isJson = (column.baseType === 'json' || column.baseType === 'jsonb') && shape === 'single';
   if (operand instanceof VariableRef) {
     context.operandChecks.push({ name: operand.name, path, typeName });
-    const encoding = shape === 'list' || column.isArray ? 'array' : isJson ? 'json' : 'scalar';
+    const encoding = variableEncoding(shape === 'list' || column.isArray, isJson);
     return { kind: 'variable', name: operand.name, encoding };
   }
   if (origin === 'permission' && isSessionVariable(operand)) {
@@ -55,7 +55,7 @@ export function columnValueParam(
 ): ParamSource {
   const isJson = column.baseType === 'json' || column.baseType === 'jsonb';
   if (value instanceof VariableRef) {
-    const encoding = column.isArray ? 'array' : isJson ? 'json' : 'scalar';
+    const encoding = variableEncoding(column.isArray, isJson);
     return { kind: 'variable', name: value.name, encoding };
   }
   if (origin === 'permission' && isSessionVariable(value)) {
@@ -89,4 +89,10 @@ export function castToColumn(
 
 function isSqlParam(value: Sql | ParamSource): value is ParamSource {
   return 'kind' in value;
+}
+
+/** Chooses how a GraphQL variable is sent as a statement parameter. */
+function variableEncoding(isArray: boolean, isJson: boolean): 'array' | 'json' | 'scalar' {
+  if (isArray) return 'array';
+  return isJson ? 'json' : 'scalar';
 }

@@ -21,7 +21,8 @@ function coerceText(value: string, type: TypeNode): unknown {
     const number = Number(value);
     return Number.isNaN(number) ? value : number;
   }
-  if (name === 'Boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  if (name === 'Boolean' && value === 'true') return true;
+  if (name === 'Boolean' && value === 'false') return false;
   return value;
 }
 
